@@ -1,0 +1,116 @@
+package payment
+
+import "strings"
+
+// MaskedPAN is a card number that is never full: [MaskPAN] (and UnmarshalText) keep the first 6
+// and the last 4 digits of any number with more than 10 digits and replace the rest with 'X'.
+// A number that is already masked ("4731XXXXXXXX9838", "516874******1234") stays as it is.
+type MaskedPAN string
+
+// MaskPAN masks s: when s holds more than 10 digits, every digit after the first 6 and before
+// the last 4 becomes 'X'; other characters (spaces, '*', 'X') are kept.
+func MaskPAN(s string) MaskedPAN {
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			digits++
+		}
+	}
+	if digits <= 10 {
+		return MaskedPAN(s)
+	}
+	b := []byte(s)
+	seen := 0
+	for i := range b {
+		if b[i] >= '0' && b[i] <= '9' {
+			if seen >= 6 && seen < digits-4 {
+				b[i] = 'X'
+			}
+			seen++
+		}
+	}
+	return MaskedPAN(b)
+}
+
+// String returns the masked number.
+func (p MaskedPAN) String() string { return string(p) }
+
+// Last4 returns the last four characters of the masked number.
+func (p MaskedPAN) Last4() string {
+	s := string(p)
+	if len(s) <= 4 {
+		return s
+	}
+	return s[len(s)-4:]
+}
+
+// MarshalText returns the masked number.
+func (p MaskedPAN) MarshalText() ([]byte, error) { return []byte(p), nil }
+
+// UnmarshalText masks the text before keeping it, so a full number read from JSON or from a
+// journal never survives in memory as a MaskedPAN.
+func (p *MaskedPAN) UnmarshalText(b []byte) error {
+	*p = MaskPAN(string(b))
+	return nil
+}
+
+// RedactPANs masks every run of 13 to 19 digits in s (a card number written anywhere in free
+// text: a receipt, a device message, a log line) to first 6 / last 4. Runs may contain single
+// spaces or dashes between digit groups ("4111 1111 1111 1111").
+func RedactPANs(s string) string {
+	if !hasLongDigitRun(s) {
+		return s
+	}
+	var out strings.Builder
+	i := 0
+	for i < len(s) {
+		if !isDigit(s[i]) {
+			out.WriteByte(s[i])
+			i++
+			continue
+		}
+		// extend over digits with single separators between them
+		j, n := i, 0
+		end := i
+		for j < len(s) {
+			if isDigit(s[j]) {
+				n++
+				j++
+				end = j
+				continue
+			}
+			if (s[j] == ' ' || s[j] == '-') && j+1 < len(s) && isDigit(s[j+1]) && n < 19 {
+				j++
+				continue
+			}
+			break
+		}
+		run := s[i:end]
+		if n >= 13 && n <= 19 {
+			out.WriteString(string(MaskPAN(run)))
+		} else {
+			out.WriteString(run)
+		}
+		i = end
+	}
+	return out.String()
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func hasLongDigitRun(s string) bool {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch {
+		case isDigit(s[i]):
+			n++
+			if n >= 13 {
+				return true
+			}
+		case s[i] == ' ' || s[i] == '-':
+		default:
+			n = 0
+		}
+	}
+	return false
+}
