@@ -1,5 +1,14 @@
 // Package transporttest provides in-memory links and fakes for testing code that uses
-// transport.Conn without hardware.
+// transport.Conn without hardware:
+//
+//   - [Pipe]: a buffered in-memory link with deadlines, for a client and a simulator;
+//   - [OpenPTY]: a Linux pseudo-terminal pair, so tests drive the real serial code
+//     (transport.Open("serial:///dev/pts/N")) against a simulator on the master end;
+//   - [Playback]: a scripted device (write this, answer that), with fragmenting delivery;
+//   - [Record]: a recorder that turns a live exchange into a Playback script.
+//
+// Captures of real devices in the text format of transport/capture replay through
+// capture.Replay.
 package transporttest
 
 import (
@@ -67,6 +76,9 @@ func (p *pipeEnd) Read(b []byte) (int, error) {
 		if q.closed {
 			return 0, io.EOF
 		}
+		if len(b) == 0 {
+			return 0, nil
+		}
 		p.dmu.Lock()
 		dl := p.readDL
 		p.dmu.Unlock()
@@ -83,9 +95,6 @@ func (p *pipeEnd) Read(b []byte) (int, error) {
 			q.cond.Wait()
 			t.Stop()
 			continue
-		}
-		if len(b) == 0 {
-			return 0, nil
 		}
 		q.cond.Wait()
 	}

@@ -1,0 +1,362 @@
+package bposlight
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+
+	"github.com/uapos/uapos/payment"
+)
+
+// TerminalConfig configures the [payment.Terminal] adapter.
+type TerminalConfig struct {
+	// Bank selects DM's capability row; default payment.BankPivdennyi. The B-POS Light rows
+	// are Bank Pivdennyi, Ukrsibbank and Bank Vostok (tasks 1, 3, 11; services merchant list
+	// and last transaction).
+	Bank payment.Bank
+	// Journal records money-moving operations; nil means an in-memory journal.
+	Journal payment.Journal
+	// Key is this terminal's key in the journal; default "bposlight:" + the link's name
+	// (fmt.Stringer of the conn) or "bposlight".
+	Key string
+	// Wait makes a second caller wait for the terminal instead of getting 1105 busy at once.
+	Wait bool
+	// Logger receives Debug records; nil discards.
+	Logger *slog.Logger
+}
+
+// Terminal adapts a [Client] to [payment.Terminal].
+//
+// Request mapping: Request.Merchant is the MID (empty = the client's default, else the
+// terminal's first TID); Request.Extra["TID"] selects by TID instead; Extra["GOODS"] is a
+// GOODS list in the wire form (checked with [ParseGoods]); Extra["SERVID"] is SERVID;
+// Extra["QR"] = "1" or "2" makes a purchase with QR (CARDTYPE 1 or 2). Request.Invoice is
+// the INVOICE to cancel.
+type Terminal struct {
+	c       *Client
+	cfg     TerminalConfig
+	caps    payment.CapabilitySet
+	gate    payment.Gate
+	ledger  *payment.Ledger
+	journal payment.Journal
+	log     *slog.Logger
+}
+
+var (
+	_ payment.Terminal          = (*Terminal)(nil)
+	_ payment.MerchantLister    = (*Terminal)(nil)
+	_ payment.LastTransactioner = (*Terminal)(nil)
+)
+
+// NewTerminal returns the adapter. It fails when the bank has no B-POS Light row.
+func NewTerminal(c *Client, cfg TerminalConfig) (*Terminal, error) {
+	if c == nil {
+		return nil, errors.New("bposlight: nil client")
+	}
+	if cfg.Bank == "" {
+		cfg.Bank = payment.BankPivdennyi
+	}
+	caps, ok := payment.Capabilities(cfg.Bank, payment.ProtoBPOSLight)
+	if !ok {
+		return nil, fmt.Errorf("bposlight: bank %q has no %s row in the capability table", cfg.Bank, payment.ProtoBPOSLight)
+	}
+	if cfg.Journal == nil {
+		cfg.Journal = payment.NewMemoryJournal()
+	}
+	if cfg.Key == "" {
+		cfg.Key = "bposlight"
+		if s, ok := c.Conn().(fmt.Stringer); ok {
+			cfg.Key += ":" + s.String()
+		}
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	t := &Terminal{c: c, cfg: cfg, caps: caps, journal: cfg.Journal, log: log}
+	t.ledger = &payment.Ledger{Journal: cfg.Journal, Terminal: cfg.Key, Reconcile: t.reconcile}
+	return t, nil
+}
+
+// Capabilities implements payment.Terminal.
+func (t *Terminal) Capabilities() payment.CapabilitySet { return t.caps }
+
+func (t *Terminal) enter(ctx context.Context, op payment.Operation) (func(), error) {
+	if err := t.caps.Check(op); err != nil {
+		return nil, err
+	}
+	return t.gate.Enter(ctx, t.cfg.Wait)
+}
+
+func merchantOf(req payment.Request) Merchant {
+	return Merchant{MID: req.Merchant, TID: req.Extra["TID"]}
+}
+
+func goodsOf(req payment.Request) (*Goods, error) {
+	s, ok := req.Extra["GOODS"]
+	if !ok || s == "" {
+		return nil, nil
+	}
+	g, err := ParseGoods(s)
+	if err != nil {
+		return nil, &payment.Error{Code: payment.CodeDeviceError, Kind: payment.ErrProtocol, DeviceText: "GOODS: " + err.Error(), Err: err}
+	}
+	return &g, nil
+}
+
+// Purchase implements payment.Terminal (task 1): PUR, then the mandatory CON.
+func (t *Terminal) Purchase(ctx context.Context, req payment.Request) (*payment.Result, error) {
+	leave, err := t.enter(ctx, payment.OpPurchase)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
+	if req.Amount <= 0 || req.Amount > 0xFFFFFFFF {
+		return nil, &payment.Error{Code: payment.CodeDeviceError, Kind: payment.ErrNotSupported, DeviceText: "amount must be 1..4294967295 kopecks"}
+	}
+	goods, err := goodsOf(req)
+	if err != nil {
+		return nil, err
+	}
+	pr := PurchaseRequest{Amount: uint32(req.Amount), Merchant: merchantOf(req), ServiceID: req.Extra["SERVID"], Goods: goods}
+	switch req.Extra["QR"] {
+	case "1":
+		pr.QR = QRWindow
+	case "2":
+		pr.QR = QRCardWindow
+	}
+	return t.ledger.Run(ctx, payment.OpPurchase, req, func(ctx context.Context) (*payment.Result, error) {
+		p, err := t.c.StartPurchase(ctx, pr)
+		if err != nil {
+			return t.result(payment.OpPurchase, p), t.mapErr(err)
+		}
+		_ = t.journal.Note(req.TransactionID, "INVOICE", strconv.FormatUint(uint64(p.Invoice), 10))
+		_ = t.journal.Note(req.TransactionID, "CON", "sending")
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.c.cfg.ConfirmTimeout)
+		defer cancel()
+		res := t.result(payment.OpPurchase, p)
+		if _, err := t.c.Confirm(cctx, p); err != nil {
+			var re *ResponseError
+			if errors.As(err, &re) {
+				// The terminal refused the CON: it cancels the unconfirmed purchase itself.
+				res.Approved = false
+				return res, &payment.Error{Code: payment.CodeTerminal, Kind: payment.ErrCancelled, ResponseCode: re.RC,
+					DeviceText: "confirm refused (RC=" + re.RC + "); the terminal cancels the purchase", Err: err}
+			}
+			return res, t.mapErr(err)
+		}
+		_ = t.journal.Note(req.TransactionID, "CON", "confirmed")
+		return res, nil
+	})
+}
+
+// Cancel implements payment.Terminal (task 3): CAN by invoice within the batch.
+func (t *Terminal) Cancel(ctx context.Context, req payment.Request) (*payment.Result, error) {
+	leave, err := t.enter(ctx, payment.OpCancel)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
+	inv, perr := strconv.ParseUint(req.Invoice, 10, 32)
+	if perr != nil {
+		return nil, &payment.Error{Code: payment.CodeOperationNotFound, DeviceText: "invoice must be a number", Err: perr}
+	}
+	goods, err := goodsOf(req)
+	if err != nil {
+		return nil, err
+	}
+	cr := CancelRequest{Invoice: uint32(inv), Merchant: merchantOf(req), Goods: goods}
+	return t.ledger.Run(ctx, payment.OpCancel, req, func(ctx context.Context) (*payment.Result, error) {
+		r, err := t.c.Cancel(ctx, cr)
+		if err != nil {
+			return t.result(payment.OpCancel, r), t.mapErr(err)
+		}
+		return t.result(payment.OpCancel, r), nil
+	})
+}
+
+// CloseBatch implements payment.Terminal (task 11): SET with the totals.
+func (t *Terminal) CloseBatch(ctx context.Context, req payment.Request) (*payment.Result, error) {
+	leave, err := t.enter(ctx, payment.OpCloseBatch)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
+	r, err := t.c.Settle(ctx, merchantOf(req))
+	if err != nil {
+		return t.result(payment.OpCloseBatch, r), t.mapErr(err)
+	}
+	res := t.result(payment.OpCloseBatch, r)
+	res.Totals = &payment.Totals{
+		Batch:          strconv.FormatUint(uint64(r.Batch), 10),
+		PurchaseCount:  int(r.Totals.DebitCount),
+		PurchaseAmount: payment.Amount(r.Totals.DebitAmount),
+		RefundCount:    int(r.Totals.CreditCount),
+		RefundAmount:   payment.Amount(r.Totals.CreditAmount),
+		CancelCount:    int(r.Totals.CancelledCount),
+		CancelAmount:   payment.Amount(r.Totals.CancelledAmount),
+	}
+	return res, nil
+}
+
+// Refund implements payment.Terminal: B-POS Light has no refund (5029 before the wire).
+func (t *Terminal) Refund(ctx context.Context, req payment.Request) (*payment.Result, error) {
+	return nil, t.caps.Check(payment.OpRefund)
+}
+
+// XReport implements payment.Terminal: B-POS Light has no X-report (5029 before the wire).
+func (t *Terminal) XReport(ctx context.Context, req payment.Request) (*payment.Result, error) {
+	return nil, t.caps.Check(payment.OpXReport)
+}
+
+// Merchants implements payment.MerchantLister (service 2) with ACQ. Index is the MID,
+// which is how a Request selects the merchant.
+func (t *Terminal) Merchants(ctx context.Context) ([]payment.Merchant, error) {
+	if err := t.caps.CheckService(payment.SvcMerchantList); err != nil {
+		return nil, err
+	}
+	leave, err := t.gate.Enter(ctx, t.cfg.Wait)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
+	acq, err := t.c.Acquirers(ctx)
+	if err != nil {
+		return nil, t.mapErr(err)
+	}
+	out := make([]payment.Merchant, len(acq))
+	for i, a := range acq {
+		out[i] = payment.Merchant{Index: a.MID, MerchantID: a.MID, TerminalID: a.TID}
+	}
+	return out, nil
+}
+
+// LastTransaction implements payment.LastTransactioner (service 6). The protocol has no
+// query for it, so the answer is the newest journal entry of this terminal.
+func (t *Terminal) LastTransaction(ctx context.Context) (*payment.Result, error) {
+	if err := t.caps.CheckService(payment.SvcLastTransaction); err != nil {
+		return nil, err
+	}
+	e, ok, err := t.journal.Last(t.cfg.Key)
+	if err != nil {
+		return nil, &payment.Error{Code: payment.CodeJournal, Err: err}
+	}
+	if !ok {
+		return nil, &payment.Error{Code: payment.CodeOperationNotFound, DeviceText: "no transaction in the journal"}
+	}
+	if e.Result == nil {
+		if err := e.Err(); err != nil {
+			return nil, err
+		}
+		return nil, &payment.Error{Code: payment.CodeInternal, Kind: payment.ErrLink, DeviceText: "outcome of " + e.TransactionID + " unknown", Err: payment.ErrOutcomeUnknown}
+	}
+	r := *e.Result
+	return &r, e.Err()
+}
+
+// reconcile settles journal entries whose outcome is unknown. B-POS Light has no status
+// query, but it has one rule: a purchase the ECR never confirmed is cancelled by the
+// terminal (bposlight.md §1.4). So a purchase whose CON was never sent did not happen.
+// Anything else stays unknown without blocking new operations.
+func (t *Terminal) reconcile(ctx context.Context, e payment.Entry) (*payment.Result, error) {
+	if e.Operation == payment.OpPurchase && e.Refs["CON"] == "" {
+		return nil, &payment.Error{Code: payment.CodeOperationNotFound, DeviceText: "never confirmed: the terminal cancelled it"}
+	}
+	return nil, nil
+}
+
+// result maps an answer to a payment.Result (nil r gives nil).
+func (t *Terminal) result(op payment.Operation, r *Response) *payment.Result {
+	if r == nil {
+		return nil
+	}
+	res := &payment.Result{
+		Operation:         op,
+		Approved:          r.RC == 0,
+		ResponseCode:      r.RCText,
+		RRN:               r.RRN,
+		AuthCode:          r.AuthCode,
+		PAN:               payment.MaskPAN(r.PAN),
+		PaymentSystem:     r.PaySys,
+		TerminalID:        r.TID,
+		MerchantID:        r.MID,
+		EntryMode:         entryMode(r.CardType),
+		Amount:            payment.Amount(r.Amount),
+		SignatureRequired: r.Signature,
+		Raw:               map[string]string{},
+	}
+	if r.Raw.Has(TagINVOICE) {
+		res.Invoice = strconv.FormatUint(uint64(r.Invoice), 10)
+	}
+	if tm, ok := r.Time(t.c.cfg.Location); ok {
+		res.Time = tm
+	}
+	for _, f := range r.Raw.Fields {
+		if f.Tag == TagPAN {
+			res.Raw[string(f.Tag)] = string(payment.MaskPAN(f.Value))
+			continue
+		}
+		res.Raw[string(f.Tag)] = f.Value
+	}
+	return res
+}
+
+func entryMode(cardType string) string {
+	switch cardType {
+	case "CHIP":
+		return "chip"
+	case "CLESS":
+		return "contactless"
+	case "MSTRIPE":
+		return "magstripe"
+	case "MANUAL":
+		return "manual"
+	case "QR":
+		return "qr"
+	}
+	return ""
+}
+
+// mapErr turns client errors into *payment.Error with DM codes.
+func (t *Terminal) mapErr(err error) error {
+	var re *ResponseError
+	if errors.As(err, &re) {
+		pe := &payment.Error{ResponseCode: re.RC, Err: err}
+		switch code := payment.TerminalCode(int(re.Code)); {
+		case re.Code < 1000:
+			pe.Code = payment.CodeBankDecline
+		case code == payment.CodeTerminal:
+			pe.Code = code
+			pe.DeviceText = "RC=" + re.RC
+		case code != 0:
+			pe.Code = code
+		default:
+			pe.Code = payment.CodeTerminal
+			pe.DeviceText = "RC=" + re.RC
+		}
+		return pe
+	}
+	var pe *payment.Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	switch {
+	case errors.Is(err, ErrEOT):
+		// bposlight.md §2: a bare EOT from the terminal means the operation was rejected
+		// or aborted.
+		return &payment.Error{Code: payment.CodeTerminal, Kind: payment.ErrCancelled, DeviceText: "the terminal sent EOT: operation rejected or aborted", Err: err}
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
+		// No answer: the request may have reached the terminal, so the outcome is unknown.
+		return &payment.Error{Code: payment.CodeLinkTimeout, Args: []string{strconv.FormatInt(t.c.cfg.ResponseTimeout.Milliseconds(), 10)}, Err: err}
+	case errors.Is(err, ErrNAKLimit), errors.Is(err, ErrNoACK):
+		return &payment.Error{Code: payment.CodeTerminalLink, Err: err}
+	}
+	var pr *ProtocolError
+	if errors.As(err, &pr) {
+		return &payment.Error{Code: payment.CodeDeviceError, Kind: payment.ErrProtocol, DeviceText: "protocol violation", Err: err}
+	}
+	return &payment.Error{Code: payment.CodeTerminalLink, Err: err}
+}

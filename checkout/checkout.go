@@ -1,0 +1,445 @@
+package checkout
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/uapos/uapos/escpos"
+	"github.com/uapos/uapos/payment"
+)
+
+// PaymentType is DM's payment type code: 0 cash, 2 card; other codes are the shop's own
+// (voucher, bonus...).
+type PaymentType int
+
+// DM's payment types that the flow treats specially.
+const (
+	PayCash PaymentType = 0
+	PayCard PaymentType = 2
+)
+
+// Part is one payment of a sale.
+type Part struct {
+	Type   PaymentType    `json:"type"`
+	Amount payment.Amount `json:"amount"`
+	// Name is the payment's name on the receipt ("ГОТІВКА", "КАРТКА").
+	Name string `json:"name,omitempty"`
+}
+
+// DrawerPolicy says when the flow opens the cash drawer.
+type DrawerPolicy int
+
+// Drawer policies.
+const (
+	DrawerWhenCash DrawerPolicy = iota // open when any part is cash (default, as DM)
+	DrawerNever
+	DrawerAlways
+)
+
+// Sale is one sale to run.
+type Sale struct {
+	// TransactionID is the caller's unique id of the sale; the terminal operation uses it too.
+	TransactionID string `json:"transaction_id"`
+	// Parts are the payments; their sum is the total.
+	Parts []Part `json:"parts"`
+	// TerminalTypes are the payment types that go to the terminal (default: card only).
+	TerminalTypes []PaymentType `json:"terminal_types,omitempty"`
+	// Merchant selects the terminal's merchant (see payment.Request.Merchant).
+	Merchant string `json:"merchant,omitempty"`
+	// Receipt is the body of the receipt to print (items, totals); the flow appends the fiscal
+	// block, the terminal's slip and a cut. nil prints only those.
+	Receipt *escpos.Document `json:"-"`
+	// Drawer says when to open the cash drawer.
+	Drawer DrawerPolicy `json:"drawer,omitempty"`
+}
+
+// Total is the sum of the parts.
+func (s Sale) Total() payment.Amount {
+	var t payment.Amount
+	for _, p := range s.Parts {
+		t += p.Amount
+	}
+	return t
+}
+
+// TerminalAmount is the sum of the parts whose type goes to the terminal.
+func (s Sale) TerminalAmount() payment.Amount {
+	types := s.TerminalTypes
+	if len(types) == 0 {
+		types = []PaymentType{PayCard}
+	}
+	var t payment.Amount
+	for _, p := range s.Parts {
+		for _, ty := range types {
+			if p.Type == ty && p.Type != PayCash {
+				t += p.Amount
+				break
+			}
+		}
+	}
+	return t
+}
+
+// HasCash reports whether any part is cash.
+func (s Sale) HasCash() bool {
+	for _, p := range s.Parts {
+		if p.Type == PayCash && p.Amount > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// FiscalRequest is what the fiscal hook gets.
+type FiscalRequest struct {
+	// Kind is "sale", "return", "x-report" or "z-report".
+	Kind string
+	// TransactionID is the sale's id: make the hook idempotent on it (PRRO services accept a
+	// caller id), since after a crash the hook may be called again for the same sale.
+	TransactionID string
+	Sale          Sale
+	// Card is the terminal's result (every field a PRRO record needs), or nil with no card part.
+	Card *payment.Result
+}
+
+// Fiscal is what the hook returns: the fiscal receipt as the PRRO service gives it.
+type Fiscal struct {
+	// Number is the fiscal number of the receipt.
+	Number string `json:"number,omitempty"`
+	// Text is the service's text_print (the receipt text to print), UTF-8.
+	Text string `json:"text,omitempty"`
+	// QR is the link to the receipt on the tax service, printed as a QR code.
+	QR string `json:"qr,omitempty"`
+}
+
+// Printer prints a receipt; *escpos.Printer is one. If it also has
+// Status(ctx) (escpos.Status, error), the flow checks the printer is ready first.
+type Printer interface {
+	Print(ctx context.Context, doc *escpos.Document) (escpos.Report, error)
+}
+
+type statusPrinter interface {
+	Status(ctx context.Context) (escpos.Status, error)
+}
+
+// Drawer opens a cash drawer; *drawer.Drawer is one.
+type Drawer interface {
+	Open(ctx context.Context) error
+}
+
+// Config wires the devices and the fiscal hook. Terminal, Printer and Drawer may each be nil:
+// the flow then skips that step, as DM's package mode does with a device not connected.
+type Config struct {
+	Terminal payment.Terminal
+	Printer  Printer
+	Drawer   Drawer
+	// Fiscalize is the caller's fiscal step (required).
+	Fiscalize func(ctx context.Context, req FiscalRequest) (Fiscal, error)
+	// Journal records each step under the sale's id (nil = in memory). It may be the same
+	// journal the terminal adapter uses: the flow's entries are keyed "checkout:" + id.
+	Journal payment.Journal
+	// KeepPaymentOnFiscalError turns auto-cancel off: when fiscalisation fails the card
+	// payment stands and the caller must settle it. Default false (auto-cancel on, as DM
+	// recommends).
+	KeepPaymentOnFiscalError bool
+}
+
+// Outcome is what a sale, a return or a report came to.
+type Outcome struct {
+	TransactionID string          `json:"transaction_id"`
+	Card          *payment.Result `json:"card,omitempty"`
+	Fiscal        *Fiscal         `json:"fiscal,omitempty"`
+	// Voided is true when fiscalisation failed and the card payment was cancelled.
+	Voided bool `json:"voided,omitempty"`
+	// Void is the terminal's result of that cancel.
+	Void *payment.Result `json:"void,omitempty"`
+	// Printed is DM's isprint: the receipt reached the printer.
+	Printed  bool  `json:"printed"`
+	PrintErr error `json:"-"`
+	// DrawerOpened is true when the drawer was kicked.
+	DrawerOpened bool  `json:"drawer_opened,omitempty"`
+	DrawerErr    error `json:"-"`
+}
+
+// Errors of the flow. The terminal's own errors come back as *payment.Error.
+var (
+	ErrFiscal    = errors.New("checkout: fiscalisation failed")
+	ErrNoFiscal  = errors.New("checkout: Config.Fiscalize is required")
+	ErrNotPaid   = errors.New("checkout: the card payment was not approved")
+	ErrNoTerm    = errors.New("checkout: the sale has a card part but no terminal is configured")
+	ErrNotReady  = errors.New("checkout: printer not ready")
+	ErrUnknownTx = errors.New("checkout: no such sale in the journal")
+)
+
+// Checkout runs sales. It is safe for concurrent use; the terminal serialises operations.
+type Checkout struct {
+	cfg Config
+}
+
+// New returns a Checkout for cfg.
+func New(cfg Config) (*Checkout, error) {
+	if cfg.Fiscalize == nil {
+		return nil, ErrNoFiscal
+	}
+	if cfg.Journal == nil {
+		cfg.Journal = payment.NewMemoryJournal()
+	}
+	return &Checkout{cfg: cfg}, nil
+}
+
+// journal refs of a checkout entry
+const (
+	refCard    = "card"
+	refFiscal  = "fiscal"
+	refVoid    = "void"
+	refPrinted = "printed"
+	refDrawer  = "drawer"
+)
+
+func key(id string) string { return "checkout:" + id }
+
+// progress is what the journal says a sale has done so far.
+type progress struct {
+	card    *payment.Result
+	fiscal  *Fiscal
+	void    *payment.Result
+	printed bool
+	drawer  bool
+}
+
+func (c *Checkout) load(id string) (payment.Entry, progress, bool, error) {
+	e, ok, err := c.cfg.Journal.Get(key(id))
+	if err != nil || !ok {
+		return e, progress{}, ok, err
+	}
+	var p progress
+	if s, ok := e.Refs[refCard]; ok {
+		p.card = new(payment.Result)
+		if err := json.Unmarshal([]byte(s), p.card); err != nil {
+			return e, p, true, fmt.Errorf("checkout: journal: %w", err)
+		}
+	}
+	if s, ok := e.Refs[refFiscal]; ok {
+		p.fiscal = new(Fiscal)
+		if err := json.Unmarshal([]byte(s), p.fiscal); err != nil {
+			return e, p, true, fmt.Errorf("checkout: journal: %w", err)
+		}
+	}
+	if s, ok := e.Refs[refVoid]; ok {
+		p.void = new(payment.Result)
+		if err := json.Unmarshal([]byte(s), p.void); err != nil {
+			return e, p, true, fmt.Errorf("checkout: journal: %w", err)
+		}
+	}
+	p.printed = e.Refs[refPrinted] == "1"
+	p.drawer = e.Refs[refDrawer] == "1"
+	return e, p, true, nil
+}
+
+func (c *Checkout) note(id, k string, v any) error {
+	s, ok := v.(string)
+	if !ok {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		s = string(b)
+	}
+	if err := c.cfg.Journal.Note(key(id), k, s); err != nil {
+		return &payment.Error{Code: payment.CodeJournal, Err: err}
+	}
+	return nil
+}
+
+// Sell runs the sale: card part on the terminal, the fiscal hook, the receipt, the drawer.
+// Called again with the same TransactionID it resumes where the earlier call stopped (a crash,
+// a lost reply) and returns the recorded outcome once the sale is complete.
+func (c *Checkout) Sell(ctx context.Context, s Sale) (*Outcome, error) {
+	if s.TransactionID == "" {
+		return nil, payment.ErrNoTransactionID
+	}
+	entry, p, found, err := c.load(s.TransactionID)
+	if err != nil {
+		return nil, err
+	}
+	out := &Outcome{TransactionID: s.TransactionID}
+	if !found {
+		err := c.cfg.Journal.Begin(payment.Entry{TransactionID: key(s.TransactionID), Terminal: "checkout",
+			Operation: payment.OpPurchase, Request: payment.Request{TransactionID: s.TransactionID, Amount: s.Total(), Merchant: s.Merchant}})
+		if err != nil {
+			return nil, &payment.Error{Code: payment.CodeJournal, Err: err}
+		}
+	} else if entry.State == payment.StateDeclined || entry.State == payment.StateFailed {
+		out.Card, out.Fiscal, out.Void, out.Voided = p.card, p.fiscal, p.void, p.void != nil
+		if err := entry.Err(); err != nil {
+			return out, err
+		}
+		return out, fmt.Errorf("checkout: sale %s ended as %s", s.TransactionID, entry.State)
+	}
+
+	// 1. The card part.
+	cardAmount := s.TerminalAmount()
+	if cardAmount > 0 && p.card == nil {
+		if c.cfg.Terminal == nil {
+			return c.fail(out, ErrNoTerm)
+		}
+		res, err := c.cfg.Terminal.Purchase(ctx, payment.Request{TransactionID: s.TransactionID, Amount: cardAmount, Merchant: s.Merchant})
+		if err != nil {
+			if payment.Classify(res, err) == payment.StateUnknown {
+				// Leave the sale open: the next call reconciles through the terminal's journal.
+				return out, err
+			}
+			return c.fail(out, err)
+		}
+		if res == nil || !res.Approved {
+			return c.fail(out, ErrNotPaid)
+		}
+		if err := c.note(s.TransactionID, refCard, res); err != nil {
+			return out, err
+		}
+		p.card = res
+	}
+	out.Card = p.card
+
+	// 2. Fiscalisation.
+	if p.fiscal == nil {
+		f, ferr := c.cfg.Fiscalize(ctx, FiscalRequest{Kind: "sale", TransactionID: s.TransactionID, Sale: s, Card: p.card})
+		if ferr != nil {
+			ferr = fmt.Errorf("%w: %w", ErrFiscal, ferr)
+			if p.card != nil && !c.cfg.KeepPaymentOnFiscalError {
+				void, verr := c.voidCard(ctx, s.TransactionID, p.card)
+				out.Void = void
+				if verr != nil {
+					// The payment stands and must be settled by hand: say both.
+					return out, errors.Join(ferr, fmt.Errorf("checkout: auto-cancel failed: %w", verr))
+				}
+				out.Voided = true
+				if err := c.note(s.TransactionID, refVoid, void); err != nil {
+					return out, errors.Join(ferr, err)
+				}
+			}
+			_ = c.cfg.Journal.Finish(key(s.TransactionID), payment.StateFailed, p.card, ferr)
+			return out, ferr
+		}
+		if err := c.note(s.TransactionID, refFiscal, f); err != nil {
+			return out, err
+		}
+		p.fiscal = &f
+	}
+	out.Fiscal = p.fiscal
+
+	// 3. The receipt, 4. the drawer.
+	return c.complete(ctx, s, p, out)
+}
+
+// complete prints the receipt and opens the drawer where the journal says they are still to
+// do, then records the sale as done. Print and drawer failures are reported in out; the sale
+// stands.
+func (c *Checkout) complete(ctx context.Context, s Sale, p progress, out *Outcome) (*Outcome, error) {
+	if !p.printed {
+		out.PrintErr = c.print(ctx, s, p)
+		out.Printed = out.PrintErr == nil
+		if out.Printed {
+			if err := c.note(s.TransactionID, refPrinted, "1"); err != nil {
+				return out, err
+			}
+		}
+	} else {
+		out.Printed = true
+	}
+	if !p.drawer && c.cfg.Drawer != nil && (s.Drawer == DrawerAlways || (s.Drawer == DrawerWhenCash && s.HasCash())) {
+		out.DrawerErr = c.cfg.Drawer.Open(ctx)
+		out.DrawerOpened = out.DrawerErr == nil
+		if out.DrawerOpened {
+			if err := c.note(s.TransactionID, refDrawer, "1"); err != nil {
+				return out, err
+			}
+		}
+	}
+	if err := c.cfg.Journal.Finish(key(s.TransactionID), payment.StateApproved, p.card, nil); err != nil {
+		return out, &payment.Error{Code: payment.CodeJournal, Err: err}
+	}
+	return out, nil
+}
+
+func (c *Checkout) fail(out *Outcome, err error) (*Outcome, error) {
+	state := payment.Classify(nil, err)
+	if state != payment.StateDeclined {
+		state = payment.StateFailed
+	}
+	_ = c.cfg.Journal.Finish(key(out.TransactionID), state, nil, err)
+	return out, err
+}
+
+// voidCard cancels the card payment by its invoice number, under a derived transaction id so
+// that a retry of the cancel is idempotent too.
+func (c *Checkout) voidCard(ctx context.Context, id string, card *payment.Result) (*payment.Result, error) {
+	if c.cfg.Terminal == nil {
+		return nil, ErrNoTerm
+	}
+	return c.cfg.Terminal.Cancel(ctx, payment.Request{TransactionID: id + ":void", Invoice: card.Invoice, Amount: card.Amount, RRN: card.RRN})
+}
+
+// ReceiptDocument returns the document the flow prints for a sale: the caller's body, the
+// fiscal text and QR, the terminal's slip, a cut.
+func ReceiptDocument(body *escpos.Document, f *Fiscal, card *payment.Result) *escpos.Document {
+	doc := &escpos.Document{}
+	if body != nil {
+		doc.PaperDots, doc.Columns = body.PaperDots, body.Columns
+		doc.Blocks = append(doc.Blocks, body.Blocks...)
+	}
+	if f != nil && (f.Text != "" || f.QR != "") {
+		doc.Blocks = append(doc.Blocks, escpos.Block{Type: escpos.BlockFiscal, Text: f.Text, Data: f.QR})
+	}
+	if card != nil && card.Receipt != "" {
+		doc.Blocks = append(doc.Blocks, escpos.Block{Type: escpos.BlockRule}, escpos.Block{Type: escpos.BlockSlip, Text: card.Receipt})
+	}
+	doc.Blocks = append(doc.Blocks, escpos.Block{Type: escpos.BlockCut})
+	return doc
+}
+
+func (c *Checkout) print(ctx context.Context, s Sale, p progress) error {
+	if c.cfg.Printer == nil {
+		return errors.New("checkout: no printer configured")
+	}
+	if sp, ok := c.cfg.Printer.(statusPrinter); ok {
+		st, err := sp.Status(ctx)
+		if err == nil && !st.Ready() {
+			return fmt.Errorf("%w: %s", ErrNotReady, st)
+		}
+	}
+	if _, err := c.cfg.Printer.Print(ctx, ReceiptDocument(s.Receipt, p.fiscal, p.card)); err != nil {
+		return err
+	}
+	if sp, ok := c.cfg.Printer.(statusPrinter); ok {
+		// A printer that ran out of paper mid-job takes the bytes and prints nothing more.
+		if st, err := sp.Status(ctx); err == nil && !st.Ready() {
+			return fmt.Errorf("%w after printing: %s", ErrNotReady, st)
+		}
+	}
+	return nil
+}
+
+// Reprint prints a completed sale's receipt again from the journal (fiscal data and the
+// terminal's slip), with s.Receipt as the body. It touches neither the terminal nor the
+// fiscal hook.
+func (c *Checkout) Reprint(ctx context.Context, s Sale) (*Outcome, error) {
+	_, p, found, err := c.load(s.TransactionID)
+	if err != nil {
+		return nil, err
+	}
+	if !found || p.fiscal == nil {
+		return nil, fmt.Errorf("%w: %q has no fiscal receipt", ErrUnknownTx, s.TransactionID)
+	}
+	out := &Outcome{TransactionID: s.TransactionID, Card: p.card, Fiscal: p.fiscal}
+	out.PrintErr = c.print(ctx, s, p)
+	out.Printed = out.PrintErr == nil
+	if out.Printed {
+		if err := c.note(s.TransactionID, refPrinted, "1"); err != nil {
+			return out, err
+		}
+	}
+	return out, out.PrintErr
+}

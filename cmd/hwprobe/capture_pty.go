@@ -1,0 +1,33 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/uapos/uapos/transport"
+)
+
+// capturePTY relays between a pseudo-terminal the application opens as its serial port and
+// the device, until ctx ends or the device link fails.
+func capturePTY(ctx context.Context, a *app, openDev func() (transport.Conn, error), out io.Writer, outPath string) error {
+	master, slave, hold, err := openPTY()
+	if err != nil {
+		return fmt.Errorf("capture: %w", err)
+	}
+	defer master.Close()
+	defer hold.Close()
+	dev, err := openDev()
+	if err != nil {
+		return fmt.Errorf("capture: %w", err)
+	}
+	fmt.Fprintf(out, "# application port %s\n", slave)
+	fmt.Fprintf(a.stdout, "capture: point the application at serial port %s; writing %s; Ctrl-C to stop\n", slave, outPath)
+	a.notify("pty", slave)
+	err = relay(ctx, master, dev, out)
+	a.notify("done", outPath)
+	if err != nil {
+		return fmt.Errorf("capture: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// demo runs in-process on loopback; its JSON summary is parsed: every protocol that has a
+// demo shows up, no step fails, and the receipt PNG (when the printer demo is built in) is
+// written and decodes.
+func TestDemo(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "receipt.png")
+	var buf syncBuffer
+	a := &app{stdout: &buf, stderr: &buf}
+	if err := a.run(context.Background(), []string{"demo", "--json", "--out", out}); err != nil {
+		t.Fatalf("demo: %v\n%s", err, buf.String())
+	}
+	var sum struct {
+		Rows  []demoRow `json:"rows"`
+		Files []string  `json:"files"`
+	}
+	if err := json.Unmarshal([]byte(buf.String()), &sum); err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	seen := map[string]bool{}
+	for _, r := range sum.Rows {
+		seen[strings.Fields(r.Protocol)[0]] = true // "bpos1 wire" counts for bpos1
+		if r.Status != statusOK && r.Status != "skip" {
+			t.Errorf("%s %s: %s %s", r.Protocol, r.Step, r.Status, r.Detail)
+		}
+	}
+	for _, p := range protocols {
+		if p.demo != nil && !seen[p.name] {
+			t.Errorf("protocol %s has a demo but no row", p.name)
+		}
+	}
+	if p, ok := findProtocol("escpos"); ok && p.demo != nil {
+		if len(sum.Files) == 0 || sum.Files[0] != out {
+			t.Fatalf("files %q, want %s", sum.Files, out)
+		}
+		f, err := os.Open(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		img, err := png.Decode(f)
+		if err != nil {
+			t.Fatalf("receipt PNG: %v", err)
+		}
+		if w := img.Bounds().Dx(); w != 576 {
+			t.Errorf("receipt width %d dots, want 576 (the reference receipt's paper)", w)
+		}
+	}
+}
+
+// The human form prints one table row per step.
+func TestDemoTable(t *testing.T) {
+	var buf syncBuffer
+	a := &app{stdout: &buf, stderr: &buf}
+	if err := a.run(context.Background(), []string{"demo", "--out", filepath.Join(t.TempDir(), "r.png")}); err != nil {
+		t.Fatalf("demo: %v\n%s", err, buf.String())
+	}
+	s := buf.String()
+	if !strings.Contains(s, "PROTOCOL") || !strings.Contains(s, "RESULT") {
+		t.Fatalf("no table header:\n%s", s)
+	}
+	if p, ok := findProtocol("privatjson"); ok && p.demo != nil {
+		for _, step := range []string{"ping", "purchase", "refund", "void", "X-report", "Z (close batch)"} {
+			found := false
+			for _, l := range strings.Split(s, "\n") {
+				f := strings.Fields(l)
+				if len(f) >= 3 && f[0] == "privatjson" && strings.HasPrefix(strings.Join(f[1:], " "), step+" ") {
+					found = strings.Contains(l, " ok ")
+				}
+			}
+			if !found {
+				t.Errorf("no ok row for privatjson %s:\n%s", step, s)
+			}
+		}
+	}
+}

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/uapos/uapos/transport/capture"
+)
+
+// directionReport is what identify found in one direction of a capture.
+type directionReport struct {
+	dir    capture.Direction
+	bytes  int
+	chunks [][]byte
+	rec    recognition
+}
+
+// identifyResult is the verdict on a whole capture.
+type identifyResult struct {
+	host, device directionReport
+	protocol     string // "" when not recognised
+}
+
+// identifyChunks splits a capture by direction and recognises each.
+func identifyChunks(chunks []capture.Chunk) identifyResult {
+	res := identifyResult{host: directionReport{dir: '>'}, device: directionReport{dir: '<'}}
+	var hb, db []byte
+	for _, c := range chunks {
+		switch c.Dir {
+		case '>':
+			hb = append(hb, c.Data...)
+			res.host.chunks = append(res.host.chunks, c.Data)
+		case '<':
+			db = append(db, c.Data...)
+			res.device.chunks = append(res.device.chunks, c.Data)
+		}
+	}
+	res.host.bytes, res.device.bytes = len(hb), len(db)
+	res.host.rec, res.device.rec = recognise(hb), recognise(db)
+	res.protocol = protocolOf(res.host.rec.framing, res.device.rec.framing)
+	return res
+}
+
+// protocolOf names the protocol a pair of framings points to.
+func protocolOf(h, d framing) string {
+	either := func(f framing) bool { return h == f || d == f }
+	switch {
+	case either(framingJSON0) && (h == d || h == framingUnknown || d == framingUnknown):
+		return "PrivatBank / SSI JSON ECR protocol (privatjson, ssijson)"
+	case h == framingSTXTLV && (d == framingSTXTLV || d == framingSTXControl || d == framingUnknown),
+		d == framingSTXTLV && (h == framingSTXControl || h == framingUnknown):
+		return "BPOS1 native wire (Ingenico; provisional framing, bpos1)"
+	case h == framingSTXText && (d == framingSTXText || d == framingSTXControl || d == framingUnknown),
+		d == framingSTXText && (h == framingSTXControl || h == framingUnknown):
+		return "B-POS Light (Ingenico, bposlight)"
+	case h == framingESCPOS && (d == framingESCPOSStatus || d == framingUnknown):
+		return "ESC/POS receipt printer (escpos)"
+	case h == framingUnknown && d == framingESCPOSStatus:
+		return "ESC/POS receipt printer (status replies only)"
+	}
+	return ""
+}
+
+// runIdentify is `hwprobe identify FILE`.
+func runIdentify(_ context.Context, a *app, args []string) error {
+	fs := newFlags("identify", a.stderr)
+	frames := fs.Int("frames", 4, "how many frames or chunks of each direction to dump")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("identify: want one capture file, got %d arguments", len(pos))
+	}
+	f, err := os.Open(pos[0])
+	if err != nil {
+		return fmt.Errorf("identify: %w", err)
+	}
+	defer f.Close()
+	chunks, err := capture.Parse(f)
+	if err != nil {
+		return fmt.Errorf("identify: %s: %w", pos[0], err)
+	}
+	res := identifyChunks(chunks)
+	writeIdentify(a.stdout, pos[0], len(chunks), res, *frames)
+	if res.protocol == "" {
+		return &exitError{code: 2, msg: "identify: framing not recognised"}
+	}
+	return nil
+}
+
+func writeIdentify(w io.Writer, name string, nchunks int, res identifyResult, nframes int) {
+	fmt.Fprintf(w, "capture %s: %d chunks; host->device %d bytes, device->host %d bytes\n", name, nchunks, res.host.bytes, res.device.bytes)
+	for _, d := range []directionReport{res.host, res.device} {
+		label := "host->device"
+		if d.dir == '<' {
+			label = "device->host"
+		}
+		r := d.rec
+		switch {
+		case d.bytes == 0:
+			fmt.Fprintf(w, "%s: no bytes\n", label)
+		case r.framing == framingUnknown:
+			fmt.Fprintf(w, "%s: could not recognise the framing (%d bytes); first chunks:\n", label, d.bytes)
+			for i, c := range d.chunks {
+				if i >= nframes {
+					break
+				}
+				dump(w, string(d.dir), c)
+			}
+		default:
+			fmt.Fprintf(w, "%s: %s, %d frames", label, r.framing, r.frames)
+			if r.controls > 0 {
+				fmt.Fprintf(w, ", %d ACK/NAK/EOT", r.controls)
+			}
+			if r.bad > 0 {
+				fmt.Fprintf(w, ", %d broken", r.bad)
+			}
+			fmt.Fprintf(w, " (%d%% of bytes explained)\n", r.explained*100/d.bytes)
+			if len(r.names) > 0 {
+				fmt.Fprintf(w, "  seen: %s\n", strings.Join(r.names, ", "))
+			}
+			for i, c := range r.first {
+				if i >= nframes {
+					break
+				}
+				dump(w, string(d.dir), c)
+			}
+		}
+	}
+	if res.protocol == "" {
+		fmt.Fprintln(w, "protocol: not recognised (known: 0x00-terminated JSON, STX/LL/text+LRC, STX/LL/TLV+LRC, ESC/POS)")
+		return
+	}
+	fmt.Fprintf(w, "protocol: %s\n", res.protocol)
+}
+
+// dump writes up to 64 bytes of b as hex with a printable column, prefixed by the direction.
+func dump(w io.Writer, dir string, b []byte) {
+	more := ""
+	if len(b) > 64 {
+		more = fmt.Sprintf("  ... (%d bytes)", len(b))
+		b = b[:64]
+	}
+	for off := 0; off < len(b); off += 16 {
+		line := b[off:min(off+16, len(b))]
+		var txt strings.Builder
+		for _, c := range line {
+			if c >= 0x20 && c < 0x7f {
+				txt.WriteByte(c)
+			} else {
+				txt.WriteByte('.')
+			}
+		}
+		h := hex.EncodeToString(line)
+		var sp strings.Builder
+		for i := 0; i < len(h); i += 2 {
+			if i > 0 {
+				sp.WriteByte(' ')
+			}
+			sp.WriteString(h[i : i+2])
+		}
+		fmt.Fprintf(w, "  %s %04x  %-47s  |%s|\n", dir, off, sp.String(), txt.String())
+	}
+	if more != "" {
+		fmt.Fprintf(w, "  %s%s\n", dir, more)
+	}
+}

@@ -1,0 +1,121 @@
+// Command hwprobe diagnoses point-of-sale devices, runs the built-in simulators and the demo,
+// and records and identifies device traffic.
+//
+//	hwprobe [scan]                       environment, serial ports, USB printers (read-only)
+//	hwprobe probe [flags] URL...         what answers on each link (tcp://, serial://, usblp://, usb://)
+//	hwprobe demo [--out FILE]            every simulator on loopback, driven through the real drivers
+//	hwprobe sim PROTOCOL [flags]         run one simulator until interrupted
+//	hwprobe capture --listen ADDR --to URL --out FILE
+//	                                     relay between an application and a device, recording both ways
+//	hwprobe identify FILE                name the framing of the protocol in a capture
+//
+// hwprobe never writes to a device unless a write flag (--test-print, --kick-drawer,
+// --terminal-echo) asks for it, and never scans networks: it talks only to the URLs it is
+// given. See protocols/transports.md §5 of the project notes for the feature list.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// command is one sub-command of hwprobe.
+type command struct {
+	name    string
+	args    string // usage after the name
+	summary string
+	run     func(ctx context.Context, a *app, args []string) error
+}
+
+// commands is the explicit list of sub-commands (no init-time registration).
+var commands = []command{
+	{"scan", "", "environment, serial ports and USB printers found on this machine (read-only)", runScan},
+	{"probe", "[--json] [--timeout D] [--test-print] [--kick-drawer] [--terminal-echo] URL...", "identify what answers on each link", runProbe},
+	{"demo", "[--out FILE.png]", "start every simulator on loopback and drive it through the real drivers", runDemo},
+	{"sim", "PROTOCOL [--listen 127.0.0.1:PORT | --pty] [--faults a,b]", "run one simulator until interrupted", runSim},
+	{"capture", "--listen ADDR|pty --to URL --out FILE", "relay between an application and a device, recording both directions", runCapture},
+	{"identify", "FILE", "recognise the framing of the traffic in a capture file", runIdentify},
+}
+
+// app carries what a command writes to and the roots it reads, so tests run commands
+// in-process.
+type app struct {
+	stdout, stderr io.Writer
+	// root is the file-system root scan reads /sys, /proc and /usr under; "" means "/".
+	root string
+	// events, when set, is told of addresses and paths as commands bind them ("listen",
+	// "pty", "done"), so tests need not parse output to find them.
+	events func(event, value string)
+}
+
+func (a *app) notify(event, value string) {
+	if a.events != nil {
+		a.events(event, value)
+	}
+}
+
+// exitError is an error that asks for a particular exit code.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func main() {
+	if err := mainImpl(); err != nil {
+		fmt.Fprintf(os.Stderr, "hwprobe: %v\n", err)
+		code := 1
+		var ee *exitError
+		if errors.As(err, &ee) {
+			code = ee.code
+		}
+		os.Exit(code)
+	}
+}
+
+func mainImpl() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a := &app{stdout: os.Stdout, stderr: os.Stderr}
+	return a.run(ctx, os.Args[1:])
+}
+
+// run dispatches args to a sub-command.
+func (a *app) run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return runScan(ctx, a, nil)
+	}
+	switch args[0] {
+	case "help", "-h", "--help", "-help":
+		a.usage(a.stdout)
+		return nil
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(ctx, a, args[1:])
+		}
+	}
+	a.usage(a.stderr)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func (a *app) usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: hwprobe [command] [flags]")
+	fmt.Fprintln(w, "commands (default: scan):")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		if c.args != "" {
+			fmt.Fprintf(w, "            hwprobe %s %s\n", c.name, c.args)
+		}
+	}
+	fmt.Fprintln(w, "protocols (probe, sim, demo):")
+	for _, p := range protocols {
+		fmt.Fprintf(w, "  %-11s %s\n", p.name, p.title)
+	}
+}

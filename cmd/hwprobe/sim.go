@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+)
+
+// runSim is `hwprobe sim PROTOCOL`.
+func runSim(ctx context.Context, a *app, args []string) error {
+	fs := newFlags("sim", a.stderr)
+	listen := fs.String("listen", "127.0.0.1:0", "TCP address to listen on (loopback unless you mean it)")
+	pty := fs.Bool("pty", false, "serve on a pseudo-terminal instead of TCP (Linux); prints the serial port path")
+	faults := fs.String("faults", "", "comma-separated faults to inject (see `hwprobe sim PROTOCOL --faults help`)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("sim: want one protocol (%s)", simNames())
+	}
+	p, ok := findProtocol(pos[0])
+	if !ok || p.newSim == nil {
+		return fmt.Errorf("sim: no simulator for %q (have: %s)", pos[0], simNames())
+	}
+	var fl []string
+	for _, f := range strings.Split(*faults, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			fl = append(fl, f)
+		}
+	}
+	if len(fl) == 1 && fl[0] == "help" {
+		fmt.Fprintf(a.stdout, "faults of %s: %s\n", p.name, strings.Join(p.faults, ", "))
+		return nil
+	}
+	for _, f := range fl {
+		if !contains(p.faults, faultName(f)) {
+			return fmt.Errorf("sim: %s has no fault %q (have: %s)", p.name, f, strings.Join(p.faults, ", "))
+		}
+	}
+	s, err := p.newSim(fl)
+	if err != nil {
+		return fmt.Errorf("sim: %w", err)
+	}
+	defer s.Close()
+
+	if *pty {
+		master, slave, hold, err := openPTY()
+		if err != nil {
+			return fmt.Errorf("sim: %w", err)
+		}
+		defer master.Close()
+		defer hold.Close()
+		fmt.Fprintf(a.stdout, "%s simulator on serial port %s (Ctrl-C to stop)\n", p.name, slave)
+		a.notify("pty", slave)
+		err = servePTY(ctx, s, master, func(format string, args ...any) { fmt.Fprintf(a.stderr, "sim: "+format, args...) })
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return fmt.Errorf("sim: %w", err)
+		}
+		return nil
+	}
+	host, _, err := net.SplitHostPort(*listen)
+	if err != nil {
+		return fmt.Errorf("sim: --listen: %w", err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		fmt.Fprintf(a.stderr, "sim: warning: %s is not a loopback address; the simulator is reachable from the network\n", host)
+	}
+	addr, err := s.ListenTCP(*listen)
+	if err != nil {
+		return fmt.Errorf("sim: %w", err)
+	}
+	fmt.Fprintf(a.stdout, "%s simulator listening on tcp://%s (Ctrl-C to stop)\n", p.name, addr)
+	a.notify("listen", addr)
+	<-ctx.Done()
+	return nil
+}
+
+// faultName is the name part of a "name=value" fault.
+func faultName(f string) string {
+	n, _, _ := strings.Cut(f, "=")
+	return n
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func simNames() string {
+	var n []string
+	for _, p := range protocols {
+		if p.newSim != nil {
+			n = append(n, p.name)
+		}
+	}
+	if len(n) == 0 {
+		return "none built in"
+	}
+	return strings.Join(n, ", ")
+}

@@ -1,0 +1,275 @@
+package escpos
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/uapos/uapos/transport"
+)
+
+// PrinterConfig tunes a [Printer]. The zero value works.
+type PrinterConfig struct {
+	// Encoder configures document rendering (code page, dithering). Its Logos field is
+	// replaced by PrinterConfig.Logos.
+	Encoder EncoderConfig
+	// Logos is this printer's NV-logo book (see [LogoBook]). nil (default) = a fresh empty
+	// book: every logo prints inline until StoreLogo is called.
+	Logos *LogoBook
+	// ReplyTimeout bounds the wait for each status reply (default 500 ms). A printer that
+	// does not answer in time gives [ErrNoReply].
+	ReplyTimeout time.Duration
+	// WriteTimeout bounds each Write of a job (default 30 s) unless ctx has an earlier deadline.
+	WriteTimeout time.Duration
+	// ChunkSize is the number of bytes per Write (default 4096).
+	ChunkSize int
+	// Logger receives debug messages (nil = discard).
+	Logger *slog.Logger
+}
+
+// Printer drives one ESC/POS printer over a [transport.Conn]: it renders and sends documents
+// and reads real-time status. Methods are safe for concurrent use; jobs are serialised.
+// The caller that opened the connection closes it.
+type Printer struct {
+	c   transport.Conn
+	enc *Encoder
+	cfg PrinterConfig
+	log *slog.Logger
+	mu  sync.Mutex
+}
+
+// NewPrinter returns a Printer for profile p on c. At most one config may be given; without
+// one the zero PrinterConfig is used.
+func NewPrinter(c transport.Conn, p Profile, cfg ...PrinterConfig) *Printer {
+	var pc PrinterConfig
+	if len(cfg) > 0 {
+		pc = cfg[0]
+	}
+	if pc.Logos == nil {
+		pc.Logos = &LogoBook{}
+	}
+	if pc.ReplyTimeout <= 0 {
+		pc.ReplyTimeout = 500 * time.Millisecond
+	}
+	if pc.WriteTimeout <= 0 {
+		pc.WriteTimeout = 30 * time.Second
+	}
+	if pc.ChunkSize <= 0 {
+		pc.ChunkSize = 4096
+	}
+	ec := pc.Encoder
+	ec.Logos = pc.Logos
+	lg := pc.Logger
+	if lg == nil {
+		lg = slog.New(slog.DiscardHandler)
+	}
+	return &Printer{c: c, enc: NewEncoder(p, ec), cfg: pc, log: lg}
+}
+
+// Encoder returns the printer's encoder (for previews and byte counts).
+func (p *Printer) Encoder() *Encoder { return p.enc }
+
+// Logos returns the printer's NV-logo book.
+func (p *Printer) Logos() *LogoBook { return p.cfg.Logos }
+
+// Print renders doc and sends it. The report lists the code page and substitutions even when
+// sending fails.
+func (p *Printer) Print(ctx context.Context, doc *Document) (Report, error) {
+	data, rep, err := p.enc.Encode(doc)
+	if err != nil {
+		return rep, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.log.Debug("escpos: print", "bytes", len(data), "charset", rep.Charset, "inexact", len(rep.Inexact))
+	if err := p.send(ctx, data); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+// Write sends raw ESC/POS bytes (io.Writer, for streaming); it uses WriteTimeout per chunk.
+func (p *Printer) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.send(context.Background(), b); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+
+var _ io.Writer = (*Printer)(nil)
+
+// send writes data in chunks under ctx. The caller holds p.mu.
+func (p *Printer) send(ctx context.Context, data []byte) error {
+	stop := context.AfterFunc(ctx, func() { _ = p.c.SetWriteDeadline(time.Unix(1, 0)) })
+	defer func() {
+		stop()
+		_ = p.c.SetWriteDeadline(time.Time{})
+	}()
+	for len(data) > 0 {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("escpos: write: %w", err)
+		}
+		dl := time.Now().Add(p.cfg.WriteTimeout)
+		if d, ok := ctx.Deadline(); ok && d.Before(dl) {
+			dl = d
+		}
+		if err := p.c.SetWriteDeadline(dl); err != nil {
+			return fmt.Errorf("escpos: set deadline: %w", err)
+		}
+		n := min(len(data), p.cfg.ChunkSize)
+		w, err := p.c.Write(data[:n])
+		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("escpos: write: %w", ctx.Err())
+			}
+			return fmt.Errorf("escpos: write: %w", err)
+		}
+		data = data[w:]
+	}
+	return nil
+}
+
+// Status asks DLE EOT 1, 2, 3 and 4 and decodes the replies. A printer that does not answer
+// (write-only link, powered off) gives an error wrapping [ErrNoReply].
+func (p *Printer) Status(ctx context.Context) (Status, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return QueryStatus(ctx, p.c, p.cfg.ReplyTimeout, StatusPrinter, StatusOffline, StatusError, StatusPaper)
+}
+
+// Query asks a single DLE EOT k and decodes its reply into a Status.
+func (p *Printer) Query(ctx context.Context, k StatusKind) (Status, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return QueryStatus(ctx, p.c, p.cfg.ReplyTimeout, k)
+}
+
+// StoreLogo rasters img to at most the paper width and stores it in NV memory under key
+// (two printable ASCII characters) with GS ( L fn 67, unless the printer's logo book says
+// that key already holds exactly this raster. It reports whether it wrote. This is the only
+// method that writes NV memory; printing a document with the logo's Key never does.
+func (p *Printer) StoreLogo(ctx context.Context, key string, img image.Image) (bool, error) {
+	k1, k2, err := ParseKey(key)
+	if err != nil {
+		return false, err
+	}
+	prof := p.enc.Profile()
+	if !prof.NVGraphics {
+		return false, fmt.Errorf("%w: nv graphics on %s", ErrNotSupported, prof.Name)
+	}
+	r := ToRaster(img, RasterOptions{MaxWidth: prof.Dots, Dither: p.cfg.Encoder.Dither, Threshold: p.cfg.Encoder.Threshold})
+	h := r.Hash()
+	if p.cfg.Logos.Has(key, h) {
+		return false, nil
+	}
+	var cmd []byte
+	if prof.RealTimeGuard {
+		cmd = AppendRealTime(cmd, false)
+	}
+	cmd, err = AppendNVDefine(cmd, k1, k2, r)
+	if err != nil {
+		return false, err
+	}
+	if prof.RealTimeGuard {
+		cmd = AppendRealTime(cmd, true)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.send(ctx, cmd); err != nil {
+		return false, err
+	}
+	p.cfg.Logos.Set(key, h)
+	p.log.Debug("escpos: stored nv logo", "key", key, "bytes", len(r.Bits))
+	return true, nil
+}
+
+// Identify sends DLE EOT 1-4 on c (real-time status requests: nothing is printed) and
+// describes the printer from the replies, e.g. "ESC/POS printer (online, paper near end)".
+// Without a reply it returns an error wrapping [ErrNoReply]. It waits up to 1 s per reply
+// unless ctx ends sooner.
+func Identify(ctx context.Context, c transport.Conn) (string, error) {
+	s, err := QueryStatus(ctx, c, time.Second, StatusPrinter, StatusOffline, StatusError, StatusPaper)
+	if err != nil {
+		return "", err
+	}
+	return "ESC/POS printer (" + s.String() + ")", nil
+}
+
+// maxStray bounds how many unrelated bytes (ASB frames, XON/XOFF, stale data) are skipped
+// while waiting for one status reply.
+const maxStray = 64
+
+// QueryStatus sends DLE EOT k for each kind on c and reads one valid reply (pattern 0xx1xx10)
+// per request, waiting at most timeout per reply (or until ctx ends) and skipping up to 64
+// unrelated bytes (ASB frames, XON/XOFF). It is what [Printer.Status] and the drawer package
+// use; call it directly on a link that no Printer is using at the same time.
+func QueryStatus(ctx context.Context, c transport.Conn, timeout time.Duration, kinds ...StatusKind) (Status, error) {
+	var s Status
+	stop := context.AfterFunc(ctx, func() { _ = c.SetDeadline(time.Unix(1, 0)) })
+	defer func() {
+		stop()
+		_ = c.SetDeadline(time.Time{})
+	}()
+	var buf [1]byte
+	for _, k := range kinds {
+		if err := ctx.Err(); err != nil {
+			return s, fmt.Errorf("escpos: status: %w", err)
+		}
+		dl := time.Now().Add(timeout)
+		if d, ok := ctx.Deadline(); ok && d.Before(dl) {
+			dl = d
+		}
+		if err := c.SetDeadline(dl); err != nil {
+			return s, fmt.Errorf("escpos: set deadline: %w", err)
+		}
+		if _, err := c.Write(AppendStatusRequest(nil, k)); err != nil {
+			return s, fmt.Errorf("escpos: dle eot %d: %w", k, ctxOr(ctx, err))
+		}
+		stray := 0
+		for {
+			n, err := c.Read(buf[:])
+			if n == 1 {
+				if IsStatusReply(buf[0]) {
+					if err := DecodeStatus(k, buf[0], &s); err != nil {
+						return s, err
+					}
+					break
+				}
+				if stray++; stray > maxStray {
+					return s, &ProtocolError{Op: "dle eot " + itoa(int(k)), Offset: stray, Byte: buf[0],
+						Err: errors.New("no status reply among stray bytes")}
+				}
+				continue
+			}
+			if err == nil && time.Now().Before(dl) {
+				continue // (0, nil): a serial read timeout slice
+			}
+			if errors.Is(ctx.Err(), context.Canceled) {
+				return s, fmt.Errorf("escpos: dle eot %d: %w", k, ctx.Err())
+			}
+			if err == nil || errors.Is(err, os.ErrDeadlineExceeded) || ctx.Err() != nil {
+				if err == nil {
+					err = os.ErrDeadlineExceeded
+				}
+				return s, fmt.Errorf("%w: dle eot %d: %w", ErrNoReply, k, err)
+			}
+			return s, fmt.Errorf("escpos: dle eot %d: %w", k, err)
+		}
+	}
+	return s, nil
+}
+
+func ctxOr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}

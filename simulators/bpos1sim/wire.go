@@ -1,0 +1,472 @@
+package bpos1sim
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+)
+
+// The wire simulator speaks the PROVISIONAL native BPOS1 wire of bpos1.md §B with its own
+// frame and TLV code (it imports neither bpos1 nor internal/stxlink):
+//
+//	STX | LL (big-endian uint16 = TLV bytes) | TLV... | LRC (XOR of the TLV bytes)
+//	TLV = u32 tag | u32 length | value
+//
+// Every good frame is answered ACK (0x06), a bad LRC NAK (0x15). Requests are decoded in
+// whichever byte order yields a first tag in 1..255 (bpos1.md §B.5); replies are
+// little-endian unless Config.ReplyBigEndian. A card operation sends one status frame
+// (class 13, tags 30/31) per progress step, each waiting for the ECR's ACK, then the
+// answer (tag 14 = result code). The confirm frame (class 5) is only ACKed. An EOT from
+// the ECR during a hung operation (Config.Hang) aborts it and is answered with EOT.
+
+const (
+	stx = 0x02
+	eot = 0x04
+	ack = 0x06
+	nak = 0x15
+
+	maxData = 4096
+)
+
+// Server is the wire simulator. It shares the terminal model of [Library]: one simulated
+// terminal, however many links.
+type Server struct {
+	m   *model
+	cfg Config
+
+	mu     sync.Mutex // guards ln, conns, closed, calls
+	ln     net.Listener
+	conns  map[io.Closer]struct{}
+	closed bool
+	calls  map[string]int
+	wg     sync.WaitGroup
+}
+
+// New returns a wire simulator.
+func New(cfg Config) *Server {
+	return &Server{m: newModel(cfg), cfg: cfg, conns: map[io.Closer]struct{}{}, calls: map[string]int{}}
+}
+
+// Journal returns a copy of the current batch's records, oldest first.
+func (s *Server) Journal() []Record { return s.m.snapshot() }
+
+// Batch returns the current batch number.
+func (s *Server) Batch() uint32 {
+	s.m.mu.Lock()
+	defer s.m.mu.Unlock()
+	return s.m.batch
+}
+
+// Calls returns how many requests of a kind were received: "Purchase", "Refund", "Void",
+// "Confirm", "Settlement", "PrintBatchTotals", "POSGetInfo", "Ping".
+func (s *Server) Calls(name string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[name]
+}
+
+// ListenTCP listens on addr ("" means 127.0.0.1:0) and serves every connection in the
+// background; it returns the address.
+func (s *Server) ListenTCP(addr string) (string, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("bpos1sim: %w", err)
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		ln.Close()
+		return "", errors.New("bpos1sim: server closed")
+	}
+	s.ln = ln
+	s.mu.Unlock()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				_ = s.ServeConn(context.Background(), c)
+			}()
+		}
+	}()
+	return ln.Addr().String(), nil
+}
+
+// Close stops the listener, closes every link and waits for their goroutines.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	if s.ln != nil {
+		s.ln.Close()
+	}
+	for c := range s.conns {
+		c.Close()
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+	return nil
+}
+
+// ServeConn serves one link (a TCP connection, a pty master, a pipe) until EOF, an error,
+// ctx's end or Close. It closes c.
+func (s *Server) ServeConn(ctx context.Context, c io.ReadWriteCloser) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		c.Close()
+		return errors.New("bpos1sim: server closed")
+	}
+	s.conns[c] = struct{}{}
+	s.mu.Unlock()
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	defer func() {
+		stop()
+		c.Close()
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+	}()
+	sc := &simConn{rw: c, r: bufio.NewReader(c), order: binary.ByteOrder(binary.LittleEndian)}
+	if s.cfg.ReplyBigEndian {
+		sc.order = binary.BigEndian
+	}
+	for {
+		data, err := sc.readFrame()
+		if err != nil {
+			if errors.Is(err, io.EOF) || ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		if data == nil {
+			continue // a control byte outside an exchange
+		}
+		fields, order, ok := decodeRequest(data)
+		if ok && num(fields, 1, order) == 5 { // confirm: record it, then ACK; no answer
+			s.count("Confirm")
+			s.m.mu.Lock()
+			s.m.confirm()
+			s.m.mu.Unlock()
+			if err := sc.ack(); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := sc.ack(); err != nil {
+			return err
+		}
+		if !ok {
+			if err := sc.reply(tlv{{1, u32(0, sc.order)}, {14, u32(rcGeneral, sc.order)}, {15, []byte("bad request")}}); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := s.handle(sc, fields, order); err != nil {
+			return err
+		}
+	}
+}
+
+// simConn is one link: its reader and the reply byte order.
+type simConn struct {
+	rw    io.ReadWriter
+	r     *bufio.Reader
+	order binary.ByteOrder
+}
+
+var errEOT = errors.New("bpos1sim: EOT from the ECR")
+
+// readFrame reads the next frame, answering NAK to a bad LRC; the caller ACKs a good one
+// (after recording a confirm, so the ECR never sees the ACK before the simulator's state
+// has it). It returns nil data for a stray control byte and errEOT for EOT.
+func (c *simConn) readFrame() ([]byte, error) {
+	for {
+		b, err := c.r.ReadByte()
+		if err != nil {
+			return nil, err
+		}
+		switch b {
+		case eot:
+			return nil, errEOT
+		case stx:
+		default:
+			return nil, nil
+		}
+		var ll [2]byte
+		if _, err := io.ReadFull(c.r, ll[:]); err != nil {
+			return nil, err
+		}
+		n := int(ll[0])<<8 | int(ll[1])
+		if n == 0 || n > maxData {
+			return nil, fmt.Errorf("bpos1sim: frame length %d", n)
+		}
+		buf := make([]byte, n+1)
+		if _, err := io.ReadFull(c.r, buf); err != nil {
+			return nil, err
+		}
+		var x byte
+		for _, v := range buf[:n] {
+			x ^= v
+		}
+		if x != buf[n] {
+			if _, err := c.rw.Write([]byte{nak}); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		return buf[:n], nil
+	}
+}
+
+func (c *simConn) ack() error {
+	_, err := c.rw.Write([]byte{ack})
+	return err
+}
+
+// send writes a frame and waits for the ECR's ACK, resending on NAK (3 sends at most).
+func (c *simConn) send(data []byte) error {
+	frame := make([]byte, 0, len(data)+4)
+	frame = append(frame, stx, byte(len(data)>>8), byte(len(data)))
+	frame = append(frame, data...)
+	var x byte
+	for _, v := range data {
+		x ^= v
+	}
+	frame = append(frame, x)
+	for attempt := 0; attempt < 3; attempt++ {
+		if _, err := c.rw.Write(frame); err != nil {
+			return err
+		}
+		for {
+			b, err := c.r.ReadByte()
+			if err != nil {
+				return err
+			}
+			if b == ack {
+				return nil
+			}
+			if b == nak {
+				break
+			}
+			if b == eot {
+				return errEOT
+			}
+		}
+	}
+	_, err := c.rw.Write([]byte{eot})
+	if err == nil {
+		err = errors.New("bpos1sim: ECR answered NAK three times")
+	}
+	return err
+}
+
+// tlv is a list of fields to encode: tag and raw value (numbers already in order).
+type tlv []struct {
+	tag uint32
+	val []byte
+}
+
+func u32(v uint32, order binary.ByteOrder) []byte {
+	b := make([]byte, 4)
+	order.PutUint32(b, v)
+	return b
+}
+
+func (c *simConn) reply(fields tlv) error {
+	var out []byte
+	for _, f := range fields {
+		out = append(out, u32(f.tag, c.order)...)
+		out = append(out, u32(uint32(len(f.val)), c.order)...)
+		out = append(out, f.val...)
+	}
+	return c.send(out)
+}
+
+// decodeRequest parses the TLVs in the byte order that yields a first tag in 1..255.
+func decodeRequest(data []byte) (map[uint32][]byte, binary.ByteOrder, bool) {
+	for _, order := range []binary.ByteOrder{binary.BigEndian, binary.LittleEndian} {
+		fields := map[uint32][]byte{}
+		off, first, ok := 0, uint32(0), true
+		for off < len(data) {
+			if len(data)-off < 8 {
+				ok = false
+				break
+			}
+			tag, n := order.Uint32(data[off:]), order.Uint32(data[off+4:])
+			off += 8
+			if uint64(n) > uint64(len(data)-off) {
+				ok = false
+				break
+			}
+			if first == 0 {
+				first = tag
+			}
+			if _, dup := fields[tag]; !dup {
+				fields[tag] = data[off : off+int(n)]
+			}
+			off += int(n)
+		}
+		if ok && first >= 1 && first <= 255 {
+			return fields, order, true
+		}
+	}
+	return nil, nil, false
+}
+
+func num(fields map[uint32][]byte, tag uint32, order binary.ByteOrder) uint32 {
+	v := fields[tag]
+	if len(v) != 4 {
+		return 0
+	}
+	return order.Uint32(v)
+}
+
+func (s *Server) count(name string) {
+	s.mu.Lock()
+	s.calls[name]++
+	s.mu.Unlock()
+}
+
+// handle runs one request.
+func (s *Server) handle(c *simConn, f map[uint32][]byte, order binary.ByteOrder) error {
+	class := num(f, 1, order)
+	o := c.order
+	switch class {
+	case 11:
+		s.count("Ping")
+		s.m.mu.Lock()
+		s.m.beforeCommand(false)
+		s.m.mu.Unlock()
+		return c.reply(tlv{{1, u32(11, o)}, {14, u32(0, o)}})
+	case 3:
+		return s.service(c, f, order)
+	case 1:
+		return s.financial(c, f, order)
+	}
+	return c.reply(tlv{{1, u32(class, o)}, {14, u32(rcGeneral, o)}, {15, []byte("unknown request")}})
+}
+
+func (s *Server) service(c *simConn, f map[uint32][]byte, order binary.ByteOrder) error {
+	o := c.order
+	merch := uint8(num(f, 33, order))
+	var out outcome
+	s.m.mu.Lock()
+	s.m.beforeCommand(false)
+	switch fn := num(f, 27, order); fn {
+	case 1:
+		s.count("Settlement")
+		out = s.m.report(merch, true, true)
+	case 2:
+		s.count("PrintBatchTotals")
+		out = s.m.report(merch, false, num(f, 47, order) == 1)
+	case 8:
+		s.count("POSGetInfo")
+		out = outcome{ok: true, info: s.m.cfg.TerminalInfo}
+	default:
+		out = fail(rcGeneral, "unknown service")
+	}
+	s.m.mu.Unlock()
+	if !out.ok {
+		return c.reply(tlv{{1, u32(3, o)}, {14, u32(out.resp, o)}, {15, []byte(cp1251(out.desc))}})
+	}
+	r := tlv{{1, u32(3, o)}, {14, u32(0, o)}}
+	if out.info != "" {
+		r = append(r, struct {
+			tag uint32
+			val []byte
+		}{15, []byte(cp1251(out.info))})
+	}
+	return c.reply(r)
+}
+
+func (s *Server) financial(c *simConn, f map[uint32][]byte, order binary.ByteOrder) error {
+	o := c.order
+	typ := num(f, 2, order)
+	merch := uint8(num(f, 33, order))
+	amount := num(f, 3, order)
+	names := map[uint32]string{1: "Purchase", 10: "Refund", 11: "Void"}
+	name, known := names[typ]
+	if !known {
+		return c.reply(tlv{{1, u32(1, o)}, {14, u32(rcGeneral, o)}, {15, []byte("unknown transaction type")}})
+	}
+	s.count(name)
+	s.m.mu.Lock()
+	s.m.beforeCommand(false)
+	s.m.mu.Unlock()
+	for _, code := range s.m.cfg.Progress {
+		err := c.reply(tlv{{1, u32(13, o)}, {30, u32(uint32(code), o)}, {31, []byte(cp1251(statusText[code]))}})
+		if errors.Is(err, errEOT) {
+			_, werr := c.rw.Write([]byte{eot})
+			return werr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if s.m.cfg.Hang {
+		for {
+			data, err := c.readFrame()
+			if errors.Is(err, errEOT) {
+				_, werr := c.rw.Write([]byte{eot})
+				return werr
+			}
+			if err != nil {
+				return err
+			}
+			if data != nil {
+				if err := c.ack(); err != nil { // anything but EOT is ignored while waiting
+					return err
+				}
+			}
+		}
+	}
+	var out outcome
+	s.m.mu.Lock()
+	switch typ {
+	case 1:
+		out = s.m.card(txnPurchase, amount, 0, merch, "")
+	case 10:
+		rrn := string(f[18])
+		out = s.m.card(txnRefund, amount, 0, merch, rrn)
+	case 11:
+		out = s.m.void(num(f, 17, order), merch)
+	}
+	s.m.mu.Unlock()
+	r := tlv{{1, u32(1, o)}, {14, u32(out.resp, o)}, {2, u32(typ, o)}}
+	add := func(tag uint32, v []byte) {
+		r = append(r, struct {
+			tag uint32
+			val []byte
+		}{tag, v})
+	}
+	if !out.ok {
+		add(15, []byte(cp1251(out.desc)))
+	}
+	if rec := out.rec; rec != nil {
+		add(3, u32(rec.Amount, o))
+		add(17, u32(rec.Invoice, o))
+		if out.ok {
+			add(18, []byte(rec.RRN))
+			add(16, []byte(rec.AuthCode))
+			add(4, []byte(s.m.cfg.PAN))
+			add(5, []byte(s.m.cfg.TerminalID))
+			add(6, []byte(s.m.cfg.MerchantID))
+			add(26, []byte("VISA"))
+		}
+	}
+	return c.reply(r)
+}
