@@ -247,11 +247,14 @@ func (t *Terminal) LastTransaction(ctx context.Context) (*payment.Result, error)
 	if !ok {
 		return nil, &payment.Error{Code: payment.CodeOperationNotFound, DeviceText: "no transaction in the journal"}
 	}
+	if !e.State.Final() && e.State != payment.StateFailed {
+		return nil, &payment.Error{Code: payment.CodeInternal, Kind: payment.ErrLink, DeviceText: "outcome of " + e.TransactionID + " unknown", Err: payment.ErrOutcomeUnknown}
+	}
 	if e.Result == nil {
 		if err := e.Err(); err != nil {
 			return nil, err
 		}
-		return nil, &payment.Error{Code: payment.CodeInternal, Kind: payment.ErrLink, DeviceText: "outcome of " + e.TransactionID + " unknown", Err: payment.ErrOutcomeUnknown}
+		return nil, &payment.Error{Code: payment.CodeOperationNotFound, DeviceText: "the last operation did not happen"}
 	}
 	r := *e.Result
 	return &r, e.Err()
@@ -351,12 +354,13 @@ func (t *Terminal) mapErr(err error) error {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
 		// No answer: the request may have reached the terminal, so the outcome is unknown.
 		return &payment.Error{Code: payment.CodeLinkTimeout, Args: []string{strconv.FormatInt(t.c.cfg.ResponseTimeout.Milliseconds(), 10)}, Err: err}
-	case errors.Is(err, ErrNAKLimit), errors.Is(err, ErrNoACK):
+	case errors.Is(err, ErrNotDelivered), errors.Is(err, ErrNAKLimit), errors.Is(err, ErrNoACK):
 		return &payment.Error{Code: payment.CodeTerminalLink, Err: err}
 	}
 	var pr *ProtocolError
 	if errors.As(err, &pr) {
 		return &payment.Error{Code: payment.CodeDeviceError, Kind: payment.ErrProtocol, DeviceText: "protocol violation", Err: err}
 	}
-	return &payment.Error{Code: payment.CodeTerminalLink, Err: err}
+	// the request was acknowledged, then the link failed: the outcome is unknown
+	return &payment.Error{Code: payment.CodeInternal, Kind: payment.ErrLink, DeviceText: "link lost after the request was sent", Err: err}
 }

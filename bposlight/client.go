@@ -190,7 +190,8 @@ func (c *Client) exchange(ctx context.Context, op Op, m Message, abortable bool)
 	c.log.Debug("bposlight: request", "op", op)
 	if err := c.link.Send(ctx, data); err != nil {
 		if abortable && ctx.Err() != nil {
-			_ = c.link.SendEOT(context.WithoutCancel(ctx))
+			// The frame may have reached the terminal: abort as during the card wait.
+			return c.abort(ctx, op, ctx.Err())
 		}
 		return nil, c.linkErr(op, "send", err)
 	}
@@ -201,21 +202,7 @@ func (c *Client) exchange(ctx context.Context, op Op, m Message, abortable bool)
 	defer cancel()
 	r, err := c.receive(rctx, op)
 	if err != nil && abortable && rctx.Err() != nil {
-		// Abort the card wait (bposlight.md §1.4): bare EOT, then the terminal answers.
-		c.log.Debug("bposlight: aborting with EOT", "op", op)
-		gctx, gcancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.AbortGrace)
-		defer gcancel()
-		if eerr := c.link.SendEOT(gctx); eerr != nil {
-			return nil, errors.Join(err, c.linkErr(op, "abort", eerr))
-		}
-		r, err = c.receive(gctx, op)
-		if err != nil {
-			return nil, errors.Join(rctx.Err(), err)
-		}
-		if r.RC != 0 {
-			return r, errors.Join(&ResponseError{Op: op, Code: r.RC, RC: r.RCText, Response: r}, rctx.Err())
-		}
-		return r, nil // approved just before the abort: the caller confirms it
+		return c.abort(ctx, op, rctx.Err())
 	}
 	if err != nil {
 		return nil, err
@@ -223,6 +210,27 @@ func (c *Client) exchange(ctx context.Context, op Op, m Message, abortable bool)
 	if r.RC != 0 {
 		c.log.Debug("bposlight: non-zero RC", "op", op, "rc", r.RCText)
 		return r, &ResponseError{Op: op, Code: r.RC, RC: r.RCText, Response: r}
+	}
+	return r, nil
+}
+
+// abort sends the bare EOT that aborts the card wait (bposlight.md §1.4) and waits up to
+// AbortGrace for the terminal's answer (RC=1001). cause is the context error that made the
+// client give up. An RC=0 answer (approved just before the abort) is returned without
+// error: the caller must confirm it.
+func (c *Client) abort(ctx context.Context, op Op, cause error) (*Response, error) {
+	c.log.Debug("bposlight: aborting with EOT", "op", op)
+	gctx, gcancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.AbortGrace)
+	defer gcancel()
+	if err := c.link.SendEOT(gctx); err != nil {
+		return nil, errors.Join(cause, c.linkErr(op, "abort", err))
+	}
+	r, err := c.receive(gctx, op)
+	if err != nil {
+		return nil, errors.Join(cause, err)
+	}
+	if r.RC != 0 {
+		return r, errors.Join(&ResponseError{Op: op, Code: r.RC, RC: r.RCText, Response: r}, cause)
 	}
 	return r, nil
 }
@@ -250,9 +258,12 @@ func (c *Client) receive(ctx context.Context, op Op) (*Response, error) {
 // linkErr wraps a link-layer error once: framing violations become *ProtocolError, I/O
 // and context errors keep their identity for errors.Is.
 func (c *Client) linkErr(op Op, stage string, err error) error {
+	if stage == "send" {
+		err = fmt.Errorf("%w: %w", ErrNotDelivered, err)
+	}
 	var se *stxlink.ProtocolError
 	if errors.As(err, &se) {
-		return &ProtocolError{Op: string(op), Offset: se.Offset, Err: fmt.Errorf("%s: %w", stage, se.Err)}
+		return &ProtocolError{Op: string(op), Offset: se.Offset, Err: fmt.Errorf("%s: %w", stage, err)}
 	}
 	return fmt.Errorf("bposlight: %s: %s: %w", op, stage, err)
 }

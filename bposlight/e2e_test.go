@@ -195,8 +195,7 @@ func TestAbortByEOT(t *testing.T) {
 				t.Fatalf("aborted purchase in the journal: %+v", j)
 			}
 			// the link is usable afterwards: a card is presented for the next purchase
-			go sim.PresentCard()
-			<-sim.WaitingForCard()
+			go func() { <-sim.WaitingForCard(); sim.PresentCard() }()
 			if p, err := term.Purchase(testCtx(t), payment.Request{TransactionID: "a2", Amount: 100}); err != nil || !p.Approved {
 				t.Fatalf("purchase after abort = %+v, %v", p, err)
 			}

@@ -26,6 +26,9 @@ var (
 	ErrBadValue = errors.New("bad value")
 	// ErrMissingTag: a tag the message needs is absent.
 	ErrMissingTag = errors.New("missing tag")
+	// ErrNotDelivered is joined to errors of the send stage: the terminal did not
+	// acknowledge the request (NAK limit, no ACK, link down before the ACK).
+	ErrNotDelivered = errors.New("request not acknowledged by the terminal")
 	// ErrUnexpectedResponse: the terminal answered a different request type.
 	ErrUnexpectedResponse = errors.New("unexpected response type")
 )

@@ -46,8 +46,11 @@ type Entry struct {
 	// Result is the outcome, card number masked, when there is one.
 	Result *Result `json:"result,omitempty"`
 	// ErrorCode, ErrorText, ResponseCode and DeviceText describe a failed or declined outcome.
-	ErrorCode    int       `json:"error_code,omitempty"`
-	ErrorText    string    `json:"error_text,omitempty"`
+	ErrorCode int    `json:"error_code,omitempty"`
+	ErrorText string `json:"error_text,omitempty"`
+	// ErrorKind is the error's kind ("declined", "device busy"...: the Err* texts), kept so a
+	// replayed outcome matches the same errors.Is checks as the original.
+	ErrorKind    string    `json:"error_kind,omitempty"`
 	ResponseCode string    `json:"response_code,omitempty"`
 	DeviceText   string    `json:"device_text,omitempty"`
 	Started      time.Time `json:"started"`
@@ -59,7 +62,17 @@ func (e Entry) Err() error {
 	if e.ErrorCode == 0 {
 		return nil
 	}
-	return &Error{Code: e.ErrorCode, ResponseCode: e.ResponseCode, DeviceText: e.DeviceText}
+	return &Error{Code: e.ErrorCode, Kind: kindByName(e.ErrorKind), ResponseCode: e.ResponseCode, DeviceText: e.DeviceText}
+}
+
+// kindByName maps a kind's text back to the kind; unknown or empty gives nil (the code's kind).
+func kindByName(name string) error {
+	for _, k := range []error{ErrDeclined, ErrCancelled, ErrBusy, ErrTimeout, ErrLink, ErrNotSupported, ErrProtocol, ErrDevice, ErrNotFound} {
+		if k.Error() == name {
+			return k
+		}
+	}
+	return nil
 }
 
 // Journal is a durable record of money-moving operations keyed by the caller's transaction id.
@@ -134,14 +147,14 @@ func (m *memJournal) note(id, key, value string, at time.Time) error {
 	return nil
 }
 
-func (m *memJournal) finish(id string, state State, res *Result, errCode int, errText, respCode, devText string, at time.Time) error {
+func (m *memJournal) finish(id string, state State, res *Result, f failure, at time.Time) error {
 	e, ok := m.entries[id]
 	if !ok {
 		return fmt.Errorf("%w: %q", ErrNoEntry, id)
 	}
 	e.State = state
 	e.Result = res
-	e.ErrorCode, e.ErrorText, e.ResponseCode, e.DeviceText = errCode, errText, respCode, devText
+	e.ErrorCode, e.ErrorText, e.ErrorKind, e.ResponseCode, e.DeviceText = f.code, f.text, f.kind, f.rc, f.devt
 	e.Updated = at
 	return nil
 }
@@ -163,8 +176,7 @@ func (m *memJournal) Note(id, key, value string) error {
 func (m *memJournal) Finish(id string, state State, res *Result, err error) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	code, text, rc, dt := describeErr(err)
-	return m.finish(id, state, redactResult(res), code, text, rc, dt, m.now())
+	return m.finish(id, state, redactResult(res), describeErr(err), m.now())
 }
 
 func (m *memJournal) Get(id string) (Entry, bool, error) {
@@ -216,15 +228,21 @@ func copyEntry(e *Entry) Entry {
 	return c
 }
 
-func describeErr(err error) (code int, text, respCode, devText string) {
+// failure is what a journal keeps of an error.
+type failure struct {
+	code                 int
+	text, kind, rc, devt string
+}
+
+func describeErr(err error) failure {
 	if err == nil {
-		return 0, "", "", ""
+		return failure{}
 	}
 	var pe *Error
 	if errors.As(err, &pe) {
-		return pe.Code, pe.Error(), pe.ResponseCode, RedactPANs(pe.DeviceText)
+		return failure{pe.Code, pe.Error(), pe.kind().Error(), pe.ResponseCode, RedactPANs(pe.DeviceText)}
 	}
-	return CodeInternal, RedactPANs(err.Error()), "", ""
+	return failure{CodeInternal, RedactPANs(err.Error()), "", "", ""}
 }
 
 func redactResult(r *Result) *Result {
@@ -285,6 +303,7 @@ type record struct {
 	Result       *Result   `json:"result,omitempty"`
 	ErrorCode    int       `json:"error_code,omitempty"`
 	ErrorText    string    `json:"error_text,omitempty"`
+	ErrorKind    string    `json:"error_kind,omitempty"`
 	ResponseCode string    `json:"response_code,omitempty"`
 	DeviceText   string    `json:"device_text,omitempty"`
 }
@@ -360,7 +379,7 @@ func (j *FileJournal) apply(r record) {
 	case "note":
 		_ = j.mem.note(r.ID, r.Key, r.Value, r.Time)
 	case "finish":
-		_ = j.mem.finish(r.ID, r.State, r.Result, r.ErrorCode, r.ErrorText, r.ResponseCode, r.DeviceText, r.Time)
+		_ = j.mem.finish(r.ID, r.State, r.Result, failure{r.ErrorCode, r.ErrorText, r.ErrorKind, r.ResponseCode, r.DeviceText}, r.Time)
 	}
 }
 
@@ -426,12 +445,12 @@ func (j *FileJournal) Finish(id string, state State, res *Result, err error) err
 	}
 	now := j.mem.now()
 	res = redactResult(res)
-	code, text, rc, dt := describeErr(err)
-	r := record{Rec: "finish", Time: now, ID: id, State: state, Result: res, ErrorCode: code, ErrorText: text, ResponseCode: rc, DeviceText: dt}
+	f := describeErr(err)
+	r := record{Rec: "finish", Time: now, ID: id, State: state, Result: res, ErrorCode: f.code, ErrorText: f.text, ErrorKind: f.kind, ResponseCode: f.rc, DeviceText: f.devt}
 	if err := j.write(r); err != nil {
 		return err
 	}
-	return j.mem.finish(id, state, res, code, text, rc, dt, now)
+	return j.mem.finish(id, state, res, f, now)
 }
 
 // Get implements Journal.

@@ -111,6 +111,16 @@ func TestJournalNoFullPAN(t *testing.T) {
 	if !strings.Contains(string(data), "544444XXXXXX4442") {
 		t.Errorf("masked PAN missing:\n%s", data)
 	}
+	// Reopened, the declined entry still rebuilds an error of kind declined.
+	j2, err := OpenFileJournal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j2.Close()
+	e, _, _ := j2.Get("p")
+	if err := e.Err(); !errors.Is(err, ErrDeclined) || ErrorCode(err) != 5002 {
+		t.Errorf("replayed error = %v", err)
+	}
 }
 
 func TestMemoryJournal(t *testing.T) {

@@ -118,6 +118,13 @@ func TestLedgerDeclineIsFinal(t *testing.T) {
 	if !errors.As(err, &pe) || pe.Code != CodeEMVDecline || pe.ResponseCode != "1002" {
 		t.Fatalf("replayed decline = %v", err)
 	}
+	// An explicit kind survives the journal too (a host decline reported with DM's 5000).
+	hostDecline := &Error{Code: CodeTerminal, Kind: ErrDeclined, ResponseCode: "0051", DeviceText: "ВІДМОВА"}
+	l.Run(ctx, OpPurchase, Request{TransactionID: "d2", Amount: 1}, func(context.Context) (*Result, error) { return nil, hostDecline })
+	_, err = l.Run(ctx, OpPurchase, Request{TransactionID: "d2", Amount: 1}, nil)
+	if !errors.Is(err, ErrDeclined) || ErrorCode(err) != CodeTerminal {
+		t.Fatalf("replayed host decline = %v", err)
+	}
 	// Busy never happened: the same id may run again.
 	busyReq := Request{TransactionID: "b", Amount: 1}
 	l.Run(ctx, OpPurchase, busyReq, func(context.Context) (*Result, error) { return nil, &Error{Code: CodeBusy} })

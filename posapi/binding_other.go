@@ -1,4 +1,4 @@
-//go:build !(darwin || freebsd || linux || netbsd)
+//go:build !(darwin || freebsd || linux || netbsd || windows)
 
 package posapi
 
@@ -9,7 +9,7 @@ import (
 )
 
 // VendorLibrary is the user-supplied Printec library. On this platform the run-time binding
-// is not built (POSAPI.DLL on Windows is not bound yet): [Load] always fails.
+// is not built: [Load] always fails.
 type VendorLibrary struct{ capi.Library }
 
 // Load fails with [ErrNotAvailable] on this platform.

@@ -96,6 +96,8 @@ type Call struct {
 	Revise func(Identifier) (amount string, err error)
 	// Confirm, when set, is the cashier confirmation flow: POS_CONFIRM_SIGN=1, and after
 	// RESP_IDENTIFIER ACTION_CONFIRM with POS_STATUS 1 (plus POS_DOCUMENT) or 0.
+	// POS_CONFIRM_SIGN and ACTION_CONFIRM have no public value: the flow needs a library that
+	// exports them (or Config.Symbols), else Do fails with [ErrUnknownSymbol] before opening.
 	Confirm func(Identifier) (ok bool, document string, err error)
 }
 
@@ -142,6 +144,7 @@ func (c *Client) Running() (bool, Message) {
 // matching [ErrWrongMAC], each with the reply. When ctx ends while the terminal's last
 // message allows it, the client sends ACTION_BREAK and waits up to Config.BreakWait for the
 // final answer; when it does not allow it, Do returns an [*UnknownError] (ask ACTION_STATUS).
+// Before the terminal's first message the operation is taken as interruptible.
 func (c *Client) Do(ctx context.Context, call Call) (*Reply, error) {
 	select {
 	case c.sem <- struct{}{}:

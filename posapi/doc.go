@@ -21,7 +21,9 @@
 //     POS_DATE_TIME YYYYMMDDhhmmss; ...).
 //   - [Load] binds the vendor library without cgo (purego): cdecl calls, one-byte C bool
 //     returns, exported `extern const` symbols read by name (POS_* are pointers to strings,
-//     dereferenced once), falling back to the public values. Symbols the guide names without
+//     dereferenced once), falling back to the public values. It opens LIBPOS.SO with dlopen
+//     (Linux, macOS, BSD) or POSAPI.DLL with LoadLibrary (Windows); only the Linux path is
+//     tested, against a fake C library built by the test, and 32-bit Windows not at all. Symbols the guide names without
 //     a public value (ACTION_HOST_COUNT, ACTION_HOST_INFO, ACTION_CONFIRM, POS_HOST_CODE,
 //     POS_CASHBACK_AMOUNT, ...) work only when the library exports them or
 //     [Config].Symbols supplies them: those features are provisional until checked against a

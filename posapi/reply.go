@@ -1,6 +1,8 @@
 package posapi
 
 import (
+	"time"
+
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/posapi/capi"
 )
@@ -56,14 +58,42 @@ func readReply(lib capi.Library, h capi.Handle, resp capi.Response, sym *symbols
 			val = val[:maxValueLen]
 		}
 		if len(name) > 0 && len(name) <= 64 {
-			if name == panWire {
-				val = string(payment.MaskPAN(val))
-			} else {
-				val = payment.RedactPANs(val)
-			}
+			val = clean(sym, name, panWire, val)
 			r.Values[name] = val
 		}
 		name, val, ok = lib.GetNext(h)
 	}
 	return r
+}
+
+// clean masks card numbers in a value: the PAN field is masked; a well-formed date_time or
+// SHA-256 hex value is kept as is (it is not a card number); every other value has card-like
+// digit runs redacted.
+func clean(sym *symbols, name, panWire, val string) string {
+	if name == panWire {
+		return string(payment.MaskPAN(val))
+	}
+	if p, ok := sym.wire[name]; ok {
+		switch info, _ := p.Info(); info.Format {
+		case capi.FormatDateTime:
+			if _, err := ParseDateTime(val, time.UTC); err == nil {
+				return val
+			}
+		case capi.FormatHex:
+			if len(val) == 64 && isHex(val) {
+				return val
+			}
+		}
+	}
+	return payment.RedactPANs(val)
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }

@@ -77,7 +77,8 @@ type Client struct {
 
 	sendMu    sync.Mutex
 	lastSend  time.Time
-	notBefore time.Time // PingPause
+	notBefore time.Time                                        // PingPause
+	pause     func(ctx context.Context, d time.Duration) error // the gap wait; a seam for tests
 }
 
 func newClient(cfg Config) *Client {
@@ -85,7 +86,7 @@ func newClient(cfg Config) *Client {
 	if lg == nil {
 		lg = slog.New(slog.DiscardHandler)
 	}
-	return &Client{cfg: cfg, log: lg, op: make(chan struct{}, 1), svc: make(chan struct{}, 1)}
+	return &Client{cfg: cfg, log: lg, op: make(chan struct{}, 1), svc: make(chan struct{}, 1), pause: sleepCtx}
 }
 
 // New returns a client on an open link. It does not send anything: call [Client.Handshake]
@@ -271,12 +272,8 @@ func (c *Client) send(ctx context.Context, l *link, frame []byte) (int, error) {
 		wait = d
 	}
 	if wait > 0 {
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return 0, ctx.Err()
+		if err := c.pause(ctx, wait); err != nil {
+			return 0, err
 		}
 	}
 	dl, _ := ctx.Deadline()
@@ -325,7 +322,7 @@ func (c *Client) callOn(ctx context.Context, l *link, req Request, handshake boo
 	c.log.Debug("privatjson: send", "method", req.Method)
 	if n, err := c.send(ctx, l, frame); err != nil {
 		l.unregister(w)
-		l.close(err)
+		l.sendFailed(n, err)
 		return nil, &LinkError{Op: req.Method, Sent: n > 0, Err: err}
 	}
 	stopPoll := func() {}
@@ -450,7 +447,7 @@ func (c *Client) serviceOn(ctx context.Context, l *link, req Request) (*Message,
 	c.log.Debug("privatjson: send", "msgType", msgType)
 	if n, err := c.send(ctx, l, append(AppendRequest(nil, req), Terminator)); err != nil {
 		l.unregister(w)
-		l.close(err)
+		l.sendFailed(n, err)
 		return nil, &LinkError{Op: msgType, Sent: n > 0, Err: err}
 	}
 	select {
@@ -473,5 +470,17 @@ func (c *Client) serviceOn(ctx context.Context, l *link, req Request) (*Message,
 		// replies carry state, not money, so the link stays.
 		l.unregister(w)
 		return nil, &LinkError{Op: msgType, Sent: true, Err: errors.Join(ErrNoReply, ctx.Err())}
+	}
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }

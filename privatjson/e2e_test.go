@@ -202,8 +202,27 @@ func TestABankRow(t *testing.T) {
 }
 
 // Every method of the client against the simulator.
-func TestClientMethods(t *testing.T) {
-	sim, c := tcpLink(t, privatsim.Config{})
+func TestClientMethodsTCP(t *testing.T) { runClientMethods(t, tcpLink) }
+
+// The spec's scheme is three connections; SingleConnection does it all on one.
+func TestOpenSingleConnection(t *testing.T) {
+	sim, addr := startSim(t, privatsim.Config{})
+	cfg := testConfig
+	cfg.SingleConnection = true
+	c := tcpClient(t, addr, cfg)
+	if c.Identity().Model != "s800" {
+		t.Fatalf("identity %+v", c.Identity())
+	}
+	if err := c.PingDevice(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if sim.Requests("PingDevice") != 2 || sim.Requests("identify") != 1 {
+		t.Fatalf("pings %d identifies %d", sim.Requests("PingDevice"), sim.Requests("identify"))
+	}
+}
+
+func runClientMethods(t *testing.T, open linkFunc) {
+	sim, c := open(t, privatsim.Config{})
 	ctx := testCtx(t)
 	check := func(name string, err error) {
 		t.Helper()

@@ -3,6 +3,8 @@ package privatjson
 import (
 	"errors"
 	"fmt"
+
+	"github.com/uapos/uapos/payment"
 )
 
 // Sentinel errors. Match them with [errors.Is].
@@ -30,7 +32,10 @@ type ProtocolError struct {
 	Err error
 }
 
-func (e *ProtocolError) Error() string { return "privatjson: " + e.Op + ": " + e.Err.Error() }
+// Error returns "privatjson: op: cause".
+func (e *ProtocolError) Error() string {
+	return payment.RedactPANs("privatjson: " + e.Op + ": " + e.Err.Error())
+}
 
 // Unwrap returns the cause.
 func (e *ProtocolError) Unwrap() error { return e.Err }
@@ -43,6 +48,7 @@ type LinkError struct {
 	Err  error
 }
 
+// Error describes the failure and whether the request had gone out.
 func (e *LinkError) Error() string {
 	s := "privatjson: " + e.Op + ": link: " + e.Err.Error()
 	if e.Sent {
@@ -67,6 +73,7 @@ type ResponseError struct {
 	Message *Message
 }
 
+// Error returns the method, the response code and the terminal's text.
 func (e *ResponseError) Error() string {
 	s := fmt.Sprintf("privatjson: %s: terminal answered", e.Method)
 	if e.ResponseCode != "" {
@@ -75,7 +82,7 @@ func (e *ResponseError) Error() string {
 	if e.Description != "" {
 		s += ": " + e.Description
 	}
-	return s
+	return payment.RedactPANs(s)
 }
 
 // Code returns the response code as a number, or -1 when it is missing or not a number.

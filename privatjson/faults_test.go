@@ -348,7 +348,7 @@ func TestGarbageReplyBounded(t *testing.T) {
 
 // A second register gets silence while one holds the session (N950 field report).
 func TestSecondClientSilence(t *testing.T) {
-	_, addr := startSim(t, privatsim.Config{HandoverWait: -1})
+	_, addr := startSim(t, privatsim.Config{})
 	first := tcpClient(t, addr, testConfig)
 	if err := first.PingDevice(testCtx(t)); err != nil { // takes the session
 		t.Fatal(err)
@@ -359,5 +359,61 @@ func TestSecondClientSilence(t *testing.T) {
 	defer cancel()
 	if _, err := Open(ctx, tcpDial(addr), cfg); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("second client: %v", err)
+	}
+}
+
+// methodNotImplemented names no method (spec §6.3): it goes to the latest pending request, so
+// an unknown service message during a purchase fails alone and the purchase goes on.
+func TestNotImplementedDuringPurchase(t *testing.T) {
+	ctx := testCtx(t)
+	sim, c := tcpLink(t, privatsim.Config{HoldCard: true})
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Purchase(ctx, PurchaseRequest{Amount: 100})
+		done <- err
+	}()
+	<-sim.Waiting()
+	if _, err := c.Service(ctx, "getVersion"); !errors.Is(err, ErrNotImplemented) {
+		t.Fatalf("unknown msgType: %v", err)
+	}
+	sim.PresentCard()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A lost void reply, then the application restarts with its file journal: the retry finds the
+// void in the terminal's last receipt and does not send it again.
+func TestLostCancelAcrossRestart(t *testing.T) {
+	ctx := testCtx(t)
+	dir := t.TempDir()
+	sim, addr := startSim(t, privatsim.Config{})
+	j, err := payment.OpenFileJournal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := tcpClient(t, addr, testConfig)
+	term := newTerminal(t, c, TerminalConfig{Journal: j, Key: "till-1"})
+	sale, err := term.Purchase(ctx, payment.Request{TransactionID: "s", Amount: 700})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim.InjectFault("Withdrawal", privatsim.FaultLoseReply)
+	void := payment.Request{TransactionID: "v", Invoice: sale.Invoice}
+	if _, err := term.Cancel(ctx, void); !errors.Is(err, payment.ErrOutcomeUnknown) {
+		t.Fatalf("lost void: %v", err)
+	}
+	c.Close()
+	j.Close()
+	// "Restart": a new journal handle on the same directory, a new client and adapter.
+	j2, err := payment.OpenFileJournal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j2.Close()
+	term2 := newTerminal(t, tcpClient(t, addr, testConfig), TerminalConfig{Journal: j2, Key: "till-1"})
+	res, err := term2.Cancel(ctx, void)
+	if err != nil || !res.Approved || res.Amount != 700 || sim.Requests("Withdrawal") != 1 {
+		t.Fatalf("void retry %+v %v, voids sent %d", res, err, sim.Requests("Withdrawal"))
 	}
 }

@@ -56,4 +56,5 @@ func identifyAs(ctx context.Context, c transport.Conn, name string) (string, err
 // detachable is a conn whose Close does nothing, so that Identify leaves the caller's link open.
 type detachable struct{ transport.Conn }
 
+// Close does nothing: the caller owns the link.
 func (detachable) Close() error { return nil }

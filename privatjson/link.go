@@ -1,7 +1,9 @@
 package privatjson
 
 import (
+	"context"
 	"errors"
+	"os"
 	"strings"
 	"sync"
 
@@ -68,6 +70,15 @@ func (l *link) close(err error) {
 		close(l.done)
 		l.conn.Close()
 	})
+}
+
+// sendFailed closes the link after a failed write, unless nothing was written because the
+// caller's context ended: then the link is still in order.
+func (l *link) sendFailed(n int, err error) {
+	if n == 0 && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded)) {
+		return
+	}
+	l.close(err)
 }
 
 func (l *link) register(ln lane, key string) *waiter {

@@ -93,81 +93,65 @@ func ParseMessage(b []byte) (*Message, error) {
 	if len(b) == 0 || b[0] != '{' {
 		return nil, errNotObject
 	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(b, &top); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var top map[string]any
+	if err := dec.Decode(&top); err != nil {
 		return nil, err
+	}
+	if dec.More() {
+		return nil, errors.New("data after the JSON object")
 	}
 	m := &Message{Params: Params{}}
 	for k, v := range top {
 		switch strings.ToLower(k) {
 		case "method":
-			s, _ := scalarString(v)
-			m.Method = strings.TrimSpace(s)
+			m.Method = strings.TrimSpace(anyString(v))
 		case "step":
-			s, _ := scalarString(v)
-			m.Step, _ = strconv.Atoi(strings.TrimSpace(s))
+			m.Step, _ = strconv.Atoi(strings.TrimSpace(anyString(v)))
 		case "params":
-			if err := decodeParams(v, m.Params); err != nil {
-				return nil, err
+			switch p := v.(type) {
+			case nil:
+			case map[string]any:
+				for pk, pv := range p {
+					m.Params[pk] = anyString(pv)
+				}
+			default:
+				return nil, errors.New("params is not an object")
 			}
 		case "error":
-			s, _ := scalarString(v)
-			switch strings.ToLower(strings.TrimSpace(s)) {
+			switch strings.ToLower(strings.TrimSpace(anyString(v))) {
 			case "true", "1":
 				m.Error, m.HasError = true, true
 			case "false", "0":
 				m.Error, m.HasError = false, true
 			}
 		case "errordescription", "errordescritption", "errordecsription":
-			if s, _ := scalarString(v); s != "" || m.ErrorDescription == "" {
+			if s := anyString(v); s != "" || m.ErrorDescription == "" {
 				m.ErrorDescription = s
 			}
 		case "prompt":
-			m.Prompt = append(json.RawMessage(nil), v...)
+			m.Prompt, _ = json.Marshal(v)
 		}
 	}
 	return m, nil
 }
 
-func decodeParams(raw json.RawMessage, into Params) error {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return nil
+// anyString renders a decoded JSON value as a param string: strings as they are, numbers as
+// written, booleans as "true"/"false", null as "", objects and arrays as their JSON text.
+func anyString(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case json.Number:
+		return string(x)
+	case bool:
+		return strconv.FormatBool(x)
 	}
-	var p map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &p); err != nil {
-		return errors.New("params is not an object")
-	}
-	for k, v := range p {
-		s, ok := scalarString(v)
-		if !ok {
-			s = string(bytes.TrimSpace(v)) // nested object or array: keep its JSON text
-		}
-		into[k] = s
-	}
-	return nil
-}
-
-// scalarString returns a JSON scalar as a string: strings unquoted, numbers and booleans as
-// written, null as "". ok is false for objects and arrays.
-func scalarString(v json.RawMessage) (string, bool) {
-	v = bytes.TrimSpace(v)
-	if len(v) == 0 {
-		return "", true
-	}
-	switch v[0] {
-	case '"':
-		var s string
-		if json.Unmarshal(v, &s) != nil {
-			return "", true
-		}
-		return s, true
-	case '{', '[':
-		return "", false
-	case 'n':
-		return "", true
-	}
-	return string(v), true
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 // Param is one request parameter. Requests keep their parameters in order, so that the

@@ -44,6 +44,8 @@ func ptyLink(t *testing.T, cfg privatsim.Config) (*privatsim.Server, *Client) {
 
 func TestDMTasksPTY(t *testing.T) { runDMTasks(t, ptyLink) }
 
+func TestClientMethodsPTY(t *testing.T) { runClientMethods(t, ptyLink) }
+
 func TestIdentifyPTY(t *testing.T) {
 	master, slave, err := transporttest.OpenPTY()
 	if err != nil {

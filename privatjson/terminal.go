@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/uapos/uapos/payment"
@@ -150,105 +149,9 @@ func (t *Terminal) result(op payment.Operation, req payment.Request, tx *Transac
 		res.TransactionID = req.TransactionID
 	}
 	if err != nil {
-		return nil, t.mapError(op, err, res)
+		return nil, t.mapError(op, err)
 	}
 	return res, nil
-}
-
-// mapError turns a client error into a *payment.Error with DM's codes.
-func (t *Terminal) mapError(op payment.Operation, err error, res *payment.Result) error {
-	var re *ResponseError
-	var pe *ProtocolError
-	var le *LinkError
-	switch {
-	case errors.As(err, &re):
-		code := re.Code()
-		e := &payment.Error{ResponseCode: re.ResponseCode, DeviceText: re.Description, Receipt: re.Receipt, Err: err}
-		switch {
-		case code >= 1000 && code <= 1008:
-			e.Code = payment.TerminalCode(code)
-			if code == 1000 && (op == payment.OpCancel || op == payment.OpGetTransaction) && strings.Contains(strings.ToLower(re.Description), "не знайдена") {
-				e.Code = payment.CodeOperationNotFound
-			}
-		case code > 0 && code < 1000 && op.MovesMoney():
-			// A host decline. DM shows PrivatBank answers as 5000 with the text; 5015 (bank
-			// declined) is used so that the kind survives a journal replay, which keeps the
-			// code but not an explicit Kind.
-			e.Code = payment.CodeBankDecline
-		default:
-			e.Code = payment.CodeTerminal
-		}
-		return e
-	case errors.Is(err, ErrBusy):
-		return &payment.Error{Code: payment.CodeTerminal, Kind: payment.ErrBusy, DeviceText: "пристрій зайнятий", Err: err}
-	case errors.Is(err, ErrNotImplemented):
-		return &payment.Error{Code: payment.CodeNotSupportedTask, Args: []string{string(t.caps.Bank), string(t.caps.Protocol), op.String()}, Err: err}
-	case errors.As(err, &pe):
-		return &payment.Error{Code: payment.CodeDeviceError, Kind: payment.ErrProtocol, Args: []string{"bad reply"}, Err: err}
-	case errors.As(err, &le):
-		if errors.Is(err, context.DeadlineExceeded) {
-			return &payment.Error{Code: payment.CodeLinkTimeout, Args: []string{"-"}, Err: err}
-		}
-		if errors.Is(err, context.Canceled) {
-			return &payment.Error{Code: payment.CodeInternal, Kind: payment.ErrLink, Args: []string{"cancelled"}, Err: err}
-		}
-		if !le.Sent {
-			return &payment.Error{Code: payment.CodeTerminalLink, Err: err}
-		}
-		return &payment.Error{Code: payment.CodeInternal, Kind: payment.ErrLink, Args: []string{"connection lost"}, Err: err}
-	}
-	return &payment.Error{Code: payment.CodeInternal, Kind: payment.ErrLink, Err: err}
-}
-
-// ToResult maps a transaction onto a [payment.Result].
-func ToResult(op payment.Operation, tx *Transaction) *payment.Result {
-	r := &payment.Result{
-		Operation: op, Approved: tx.Approved(), Partial: tx.Partial(), ResponseCode: tx.ResponseCode,
-		ResponseText: tx.ErrorDescription, RRN: tx.RRN, AuthCode: tx.ApprovalCode, Invoice: tx.InvoiceNumber,
-		PAN: tx.PAN, PaymentSystem: tx.PaymentSystem, Issuer: tx.IssuerName, AcquirerBank: tx.BankAcquirer,
-		TerminalID: tx.TerminalID, MerchantID: tx.Merchant, EntryMode: entryMode(tx.PosEntryMode),
-		Amount: tx.Amount, DiscountAmount: tx.Discount, CashAmount: tx.AmountCash,
-		SignatureRequired: tx.SignVerif == "1", Receipt: tx.Receipt, AgreementNumber: tx.AgreementNum,
-		Raw: map[string]string{},
-	}
-	if r.ResponseText == "" {
-		r.ResponseText = tx.Result
-	}
-	if op == payment.OpInstalment && r.AgreementNumber == "" {
-		r.AgreementNumber = tx.HstFld63Sf89 // DM: task 15 returns the agreement in hstFld63Sf89
-	}
-	if ts, err := time.ParseInLocation("02.01.2006 15:04:05", tx.Date+" "+tx.Time, time.Local); err == nil {
-		r.Time = ts
-	}
-	for k, v := range tx.Params {
-		switch k {
-		case "receipt":
-			continue
-		case "pan":
-			v = string(payment.MaskPAN(v))
-		}
-		r.Raw[k] = payment.RedactPANs(v)
-	}
-	return r
-}
-
-// entryMode reads posEntryMode's first two digits as ISO 8583 field 22 does [INF: the spec
-// only says "card entry method"]; unknown values give "".
-func entryMode(s string) string {
-	if len(s) < 2 {
-		return ""
-	}
-	switch s[:2] {
-	case "01":
-		return "manual"
-	case "02", "90":
-		return "magstripe"
-	case "05", "95":
-		return "chip"
-	case "07", "91":
-		return "contactless"
-	}
-	return ""
 }
 
 // Purchase implements payment.Terminal (task 1): Purchase with amount, discount, merchantId.
@@ -311,7 +214,7 @@ func (t *Terminal) report(ctx context.Context, op payment.Operation, req payment
 	defer leave()
 	rep, err := run(ctx, req.Merchant)
 	if err != nil {
-		return nil, t.mapError(op, err, nil)
+		return nil, t.mapError(op, err)
 	}
 	return &payment.Result{Operation: op, Approved: true, ResponseCode: rep.ResponseCode, Receipt: rep.Receipt}, nil
 }
@@ -345,7 +248,7 @@ func (t *Terminal) receiptInfo(ctx context.Context, op payment.Operation, invoic
 		if errors.As(err, &re) && re.Code() == 1000 {
 			return nil, &payment.Error{Code: payment.CodeOperationNotFound, ResponseCode: re.ResponseCode, DeviceText: re.Description, Err: err}
 		}
-		return nil, t.mapError(op, err, nil)
+		return nil, t.mapError(op, err)
 	}
 	return ToResult(txnOperation(tx.TxnType), tx), nil
 }
@@ -370,7 +273,7 @@ func (t *Terminal) Ping(ctx context.Context) error {
 	}
 	defer leave()
 	if err := t.c.PingDevice(ctx); err != nil {
-		return t.mapError(payment.OpGetTransaction, err, nil)
+		return t.mapErrorFor(payment.OpGetTransaction, payment.SvcPing.String(), err)
 	}
 	return nil
 }
@@ -384,7 +287,7 @@ func (t *Terminal) BankEcho(ctx context.Context) error {
 	}
 	defer leave()
 	if err := t.c.CheckConnection(ctx); err != nil {
-		return t.mapError(payment.OpGetTransaction, err, nil)
+		return t.mapErrorFor(payment.OpGetTransaction, payment.SvcBankEcho.String(), err)
 	}
 	return nil
 }
@@ -397,7 +300,7 @@ func (t *Terminal) Merchants(ctx context.Context) ([]payment.Merchant, error) {
 	}
 	list, err := t.c.MerchantList(ctx)
 	if err != nil {
-		return nil, t.mapError(payment.OpGetTransaction, err, nil)
+		return nil, t.mapErrorFor(payment.OpGetTransaction, payment.SvcMerchantList.String(), err)
 	}
 	out := make([]payment.Merchant, 0, len(list))
 	for _, kv := range list {
@@ -413,7 +316,7 @@ func (t *Terminal) MerchantMasks(ctx context.Context) ([]string, error) {
 	}
 	list, err := t.c.MaskList(ctx)
 	if err != nil {
-		return nil, t.mapError(payment.OpGetTransaction, err, nil)
+		return nil, t.mapErrorFor(payment.OpGetTransaction, payment.SvcMaskList.String(), err)
 	}
 	out := make([]string, 0, len(list))
 	for _, kv := range list {
@@ -430,7 +333,7 @@ func (t *Terminal) TransactionStatus(ctx context.Context) (payment.Event, error)
 	}
 	s, err := t.c.LastStatMsgCode(ctx)
 	if err != nil {
-		return payment.Event{}, t.mapError(payment.OpGetTransaction, err, nil)
+		return payment.Event{}, t.mapErrorFor(payment.OpGetTransaction, payment.SvcTransactionStatus.String(), err)
 	}
 	return payment.Event{Code: int(s), Text: s.String()}, nil
 }
@@ -443,66 +346,4 @@ func (t *Terminal) LastTransaction(ctx context.Context) (*payment.Result, error)
 	}
 	defer leave()
 	return t.receiptInfo(ctx, payment.OpGetTransaction, "")
-}
-
-// reconcile resolves an operation whose reply was lost: getLastResult must say the terminal
-// is done, then the last receipt (GetReceiptInfo "") is that operation's only when its type
-// and amount match and its time is near the time the request was sent (privatjson.md §6:
-// the last receipt is whoever made it).
-func (t *Terminal) reconcile(ctx context.Context, e payment.Entry) (*payment.Result, error) {
-	if r, err := t.c.LastResult(ctx); err == nil && r == "2" {
-		return nil, &payment.Error{Code: payment.CodePreviousOperation, DeviceText: "getLastResult 2"}
-	}
-	tx, err := t.c.GetReceiptInfo(ctx, "")
-	if err != nil {
-		var re *ResponseError
-		if errors.As(err, &re) {
-			// The terminal has no last receipt: nothing was done.
-			return nil, &payment.Error{Code: payment.CodeOperationNotFound, ResponseCode: re.ResponseCode, DeviceText: re.Description}
-		}
-		return nil, t.mapError(e.Operation, err, nil)
-	}
-	notFound := &payment.Error{Code: payment.CodeOperationNotFound, DeviceText: "the last receipt is not this operation's"}
-	if !typeMatches(e.Operation, tx.TxnType, tx) {
-		return nil, notFound
-	}
-	switch e.Operation {
-	case payment.OpCancel:
-		// The void's amount is the original's, which the request does not carry.
-	case payment.OpPurchaseCashback:
-		if tx.Amount != e.Request.Amount+e.Request.CashAmount {
-			return nil, notFound
-		}
-	default:
-		if tx.Amount != e.Request.Amount && !(tx.Partial() && tx.Amount < e.Request.Amount) {
-			return nil, notFound
-		}
-	}
-	if t.window > 0 {
-		sent := e.Started
-		if s, ok := e.Refs["sent"]; ok {
-			if ts, err := time.Parse(time.RFC3339, s); err == nil {
-				sent = ts
-			}
-		}
-		ts, err := time.ParseInLocation("02.01.2006 15:04:05", tx.Date+" "+tx.Time, time.Local)
-		if err != nil || ts.Before(sent.Add(-t.window)) || ts.After(time.Now().Add(t.window)) {
-			return nil, notFound
-		}
-	}
-	res := ToResult(e.Operation, tx)
-	res.TransactionID = e.TransactionID
-	return res, nil
-}
-
-func typeMatches(op payment.Operation, tt TxnType, tx *Transaction) bool {
-	switch op {
-	case payment.OpRefund, payment.OpInstalmentRefund:
-		return tt == TxnRefund || tt == TxnUndefined
-	case payment.OpCancel:
-		return tt == TxnVoid
-	case payment.OpInstalment:
-		return tt == TxnInstalment || tt == TxnPurchase || tt == TxnUndefined
-	}
-	return tt == TxnPurchase || tt == TxnUndefined
 }

@@ -18,7 +18,9 @@
 //     bpos1.Client converts them;
 //   - amounts are signed int in the flat API: a value above 2^31-1 is refused with ECRC 1
 //     before the call;
-//   - every call is serialised (one library instance, one call at a time);
+//   - every call is serialised (one library instance, one call at a time); the flat API
+//     keeps global state, so two Libraries opened from the same path share one terminal
+//     session;
 //   - a symbol missing from the loaded library (for example DateTime, which the flat API
 //     lacks) makes its action return ECRC 8 (NODATA, which bpos1 reports as not supported)
 //     and its getter return the zero value.

@@ -17,14 +17,16 @@ import (
 
 // buildFake compiles ../testdata/fakebpos/fakebpos.c into a shared library with the system
 // C compiler, or skips the test when there is none.
-func buildFake(t *testing.T) string {
+func buildFake(t *testing.T, defines ...string) string {
 	t.Helper()
 	cc, err := exec.LookPath("cc")
 	if err != nil {
 		t.Skip("vendorlib: no C compiler (cc) on PATH: cannot build the fake libcBPOSLib.so; install gcc to run this test")
 	}
 	so := filepath.Join(t.TempDir(), "libfakebpos.so")
-	out, err := exec.Command(cc, "-shared", "-fPIC", "-o", so, filepath.Join("..", "testdata", "fakebpos", "fakebpos.c")).CombinedOutput()
+	args := append([]string{"-shared", "-fPIC", "-o", so}, defines...)
+	args = append(args, filepath.Join("..", "testdata", "fakebpos", "fakebpos.c"))
+	out, err := exec.Command(cc, args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("cc: %v\n%s", err, out)
 	}
@@ -156,14 +158,10 @@ func TestTerminalInfoAndMissingSymbols(t *testing.T) {
 	if v := lib.LibraryVersion(); v != "0.0.0-fake" {
 		t.Fatalf("LibraryVersion %q", v)
 	}
-	// symbols the fake lacks: actions answer ECRC 8 (not supported), getters zero
-	if lib.CompletionInvoiceNum() != 0 {
-		t.Fatal("CompletionInvoiceNum")
+	// getters the fake lacks (as the real flat API lacks them) yield zero values
+	if lib.CompletionInvoiceNum() != 0 || lib.DateTime() != "" {
+		t.Fatal("missing getters")
 	}
-	if rc := lib.Completion(1, 100, "123456789012", 1); rc != 0 {
-		t.Fatalf("Completion ecrc %d", rc)
-	}
-	lib.Cancel()
 }
 
 func TestOpenErrors(t *testing.T) {
@@ -184,4 +182,22 @@ func TestBusy(t *testing.T) {
 		t.Fatalf("amount above int32: ecrc %d, want 1", rc)
 	}
 	lib.Cancel()
+}
+
+// TestMissingSymbol: an action the loaded library does not export answers ECRC 8, which
+// the client reports as not supported.
+func TestMissingSymbol(t *testing.T) {
+	so := buildFake(t, "-DFAKE_NO_REFUND")
+	lib, err := vendorlib.Open(vendorlib.Config{Path: so})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	if rc := lib.Refund(100, 0, 1, "123456789012"); rc != int(bpos1.ECRCNoData) {
+		t.Fatalf("Refund ecrc %d, want 8", rc)
+	}
+	c, _ := bpos1.New(lib, bpos1.Config{PollInterval: -1})
+	if _, err := c.Refund(t.Context(), 100, 1, "123456789012"); !errors.Is(err, bpos1.ErrNotSupported) {
+		t.Fatalf("client: %v", err)
+	}
 }

@@ -90,6 +90,9 @@ func runCapture(ctx context.Context, a *app, args []string) error {
 		return capturePTY(ctx, a, openDev, out, *outPath)
 	}
 
+	if host, _, err := net.SplitHostPort(*listen); err == nil {
+		warnNotLoopback(a, "capture", host)
+	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return fmt.Errorf("capture: %w", err)

@@ -100,7 +100,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 }
 
 func writeDemo(w io.Writer, rows []demoRow, files []string) {
-	fmt.Fprintln(w, "uapos demo: every simulator on 127.0.0.1, driven through the real drivers")
+	fmt.Fprintln(w, "uapos demo: every simulator on 127.0.0.1 (\"lib\": a simulated vendor library, in process), driven through the real drivers")
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROTOCOL\tSTEP\tRESULT\tDETAIL")
 	for _, r := range rows {

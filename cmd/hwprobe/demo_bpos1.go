@@ -21,7 +21,9 @@ var protoBPOS1 = protocol{
 	newSim:   newBPOS1Sim,
 	faults:   []string{"decline", "host-down", "hang", "big-endian"},
 	demo:     demoBPOS1,
-	echo:     echoBPOS1,
+	// No echo: the provisional wire has no documented bank-echo message (bpos1.md §B.3
+	// lists purchase, refund, void, settlement, X, POS info and ping), and the wire backend
+	// answers CheckConnection with 5029.
 }
 
 // newBPOS1Sim configures the wire simulator from fault names: decline=AMOUNT:CODE (kopecks,
@@ -94,21 +96,3 @@ func demoBPOS1Lib(ctx context.Context, name string, lib bpos1.Lib, cfg bpos1.Con
 	}
 	return driveTerminal(ctx, name, t)
 }
-
-// echoBPOS1 asks the terminal to test its bank link (CheckConnection): no payment.
-func echoBPOS1(ctx context.Context, conn transport.Conn) (string, error) {
-	c, err := bpos1.New(bpos1.NewWireLib(conn, bpos1.WireConfig{}), bpos1.Config{})
-	if err != nil {
-		return "", err
-	}
-	t, err := bpos1.NewTerminal(c, bpos1.TerminalConfig{})
-	if err != nil {
-		return "", err
-	}
-	if err := t.BankEcho(ctx); err != nil {
-		return "", err
-	}
-	return "the terminal reached the bank", nil
-}
-
-var _ payment.BankEchoer = (*bpos1.Terminal)(nil)

@@ -40,8 +40,11 @@ func identifyESCPOS(ctx context.Context, c transport.Conn) (string, error) {
 	return desc, nil
 }
 
-// testPrintProfile is the profile of --test-print: the most conservative one.
+// testPrintProfile is the default profile of --test-print: the most conservative one.
 const testPrintProfile = "safe"
+
+// escposProfiles names the escpos profiles for usage.
+func escposProfiles() []string { return escpos.Profiles() }
 
 // testPrintDocument is the short page --test-print prints.
 func testPrintDocument(now time.Time) *escpos.Document {
@@ -57,8 +60,12 @@ func testPrintDocument(now time.Time) *escpos.Document {
 }
 
 // testPrintESCPOS prints a short test page (a write action, only by flag).
-func testPrintESCPOS(ctx context.Context, c transport.Conn) (string, error) {
-	prof, err := escpos.LoadProfile(testPrintProfile)
+func testPrintESCPOS(ctx context.Context, c transport.Conn, o actionOptions) (string, error) {
+	name := o.profile
+	if name == "" {
+		name = testPrintProfile
+	}
+	prof, err := escpos.LoadProfile(name)
 	if err != nil {
 		return "", err
 	}
@@ -67,11 +74,18 @@ func testPrintESCPOS(ctx context.Context, c transport.Conn) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("printed with profile %s, code page %s, %d characters not exact", testPrintProfile, rep.Charset, len(rep.Inexact)), nil
+	msg := fmt.Sprintf("sent with profile %s, code page %s, %d characters not exact", name, rep.Charset, len(rep.Inexact))
+	// A status read after the job: the printer answers it once it has taken the job in.
+	if st, err := p.Status(ctx); err == nil {
+		msg += "; printer then " + describeStatus(st)
+	} else {
+		msg += "; no status after the job (write-only printer?)"
+	}
+	return msg, nil
 }
 
 // kickDrawerESCPOS pulses the drawer on pin 2 (a write action, only by flag).
-func kickDrawerESCPOS(ctx context.Context, c transport.Conn) (string, error) {
+func kickDrawerESCPOS(ctx context.Context, c transport.Conn, _ actionOptions) (string, error) {
 	d, err := drawer.New(c, drawer.Config{})
 	if err != nil {
 		return "", err
@@ -79,5 +93,13 @@ func kickDrawerESCPOS(ctx context.Context, c transport.Conn) (string, error) {
 	if err := d.Open(ctx); err != nil {
 		return "", err
 	}
-	return "drawer pulse sent on pin 2", nil
+	// The sensor read is also the barrier: it is answered after the kick was taken in.
+	open, err := d.IsOpen(ctx)
+	switch {
+	case err != nil:
+		return "drawer pulse sent on pin 2; no sensor reading", nil
+	case open:
+		return "drawer pulse sent on pin 2; sensor reads open", nil
+	}
+	return "drawer pulse sent on pin 2; sensor reads closed (drawer did not open, or its sensor polarity is inverted)", nil
 }

@@ -81,7 +81,7 @@ func demoPrivatJSON(ctx context.Context, _ *demoEnv) []demoRow {
 }
 
 // echoPrivatJSON asks the terminal to test its bank link (CheckConnection): no payment.
-func echoPrivatJSON(ctx context.Context, conn transport.Conn) (string, error) {
+func echoPrivatJSON(ctx context.Context, conn transport.Conn, _ actionOptions) (string, error) {
 	// The real terminal's pauses (privatjson.Config defaults), on the one link probe opened.
 	c := privatjson.New(conn, privatjson.Config{SingleConnection: true})
 	if err := c.Handshake(ctx); err != nil {

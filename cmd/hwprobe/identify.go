@@ -113,7 +113,7 @@ func writeIdentify(w io.Writer, name string, nchunks int, res identifyResult, nf
 				dump(w, string(d.dir), c)
 			}
 		default:
-			fmt.Fprintf(w, "%s: %s, %d frames", label, r.framing, r.frames)
+			fmt.Fprintf(w, "%s: %s, %s", label, r.framing, plural(r.frames, "frame"))
 			if r.controls > 0 {
 				fmt.Fprintf(w, ", %d ACK/NAK/EOT", r.controls)
 			}
@@ -137,6 +137,14 @@ func writeIdentify(w io.Writer, name string, nchunks int, res identifyResult, nf
 		return
 	}
 	fmt.Fprintf(w, "protocol: %s\n", res.protocol)
+}
+
+// plural formats "1 frame", "2 frames".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // dump writes up to 64 bytes of b as hex with a printable column, prefixed by the direction.

@@ -12,11 +12,21 @@
 // hwprobe never writes to a device unless a write flag (--test-print, --kick-drawer,
 // --terminal-echo) asks for it, and never scans networks: it talks only to the URLs it is
 // given. See protocols/transports.md §5 of the project notes for the feature list.
+//
+// probe tries, on a fresh link each, ESC/POS real-time status (DLE EOT), the JSON ECR
+// handshake (PingDevice), B-POS Light's acquirer list (ACQ) and the BPOS1 ping frame, and
+// tells a closed port, a silent port and a peer speaking something else apart. Its exit
+// status is 0 when every target is ok, 1 when some only warn and 2 when any fails; identify
+// exits 2 when it recognises no framing; any other error exits 1.
+//
+// Each protocol's glue is one file, demo_<protocol>.go, listed once in [protocols]; the
+// capture recognisers (frames.go) are hwprobe's own, independent of the protocol packages.
 package main
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -98,7 +108,11 @@ func (a *app) run(ctx context.Context, args []string) error {
 	}
 	for _, c := range commands {
 		if c.name == args[0] {
-			return c.run(ctx, a, args[1:])
+			err := c.run(ctx, a, args[1:])
+			if errors.Is(err, flag.ErrHelp) {
+				return nil // the flag set printed its usage
+			}
+			return err
 		}
 	}
 	a.usage(a.stderr)

@@ -73,6 +73,7 @@ type probeReport struct {
 type probeOptions struct {
 	timeout                     time.Duration
 	testPrint, kickDrawer, echo bool
+	actions                     actionOptions
 	protocols                   []protocol
 	open                        func(ctx context.Context, url string) (transport.Conn, error)
 }
@@ -275,7 +276,7 @@ func runActions(ctx context.Context, url string, o probeOptions, p *protocol, r 
 	type act struct {
 		asked bool
 		name  string
-		f     func(ctx context.Context, c transport.Conn) (string, error)
+		f     actionFunc
 	}
 	for _, a := range []act{
 		{o.testPrint, "test-print", p.testPrint},
@@ -293,7 +294,7 @@ func runActions(ctx context.Context, url string, o probeOptions, p *protocol, r 
 		res := actionResult{Action: a.name}
 		c, err := o.open(actx, url)
 		if err == nil {
-			res.Detail, err = a.f(actx, c)
+			res.Detail, err = a.f(actx, c, o.actions)
 			c.Close()
 		}
 		cancel()
@@ -317,6 +318,7 @@ func runProbe(ctx context.Context, a *app, args []string) error {
 	fs.BoolVar(&o.testPrint, "test-print", false, "print a short test receipt on an ESC/POS printer (writes!)")
 	fs.BoolVar(&o.kickDrawer, "kick-drawer", false, "open the cash drawer behind an ESC/POS printer (writes!)")
 	fs.BoolVar(&o.echo, "terminal-echo", false, "ask a terminal to test its link to the bank (no payment)")
+	fs.StringVar(&o.actions.profile, "profile", testPrintProfile, "escpos printer profile for --test-print ("+strings.Join(escposProfiles(), ", ")+")")
 	only := fs.String("protocol", "", "try only this protocol")
 	urls, err := parseInterspersed(fs, args)
 	if err != nil {

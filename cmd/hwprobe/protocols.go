@@ -33,10 +33,18 @@ type protocol struct {
 	// demo drives the simulator through the real driver; nil when not in the demo.
 	demo func(ctx context.Context, d *demoEnv) []demoRow
 	// Write actions, only run when asked by flag; nil when the protocol has none.
-	testPrint  func(ctx context.Context, c transport.Conn) (string, error)
-	kickDrawer func(ctx context.Context, c transport.Conn) (string, error)
-	echo       func(ctx context.Context, c transport.Conn) (string, error)
+	testPrint  actionFunc
+	kickDrawer actionFunc
+	echo       actionFunc
 }
+
+// actionOptions are the flags write actions read.
+type actionOptions struct {
+	profile string // escpos profile of --test-print
+}
+
+// actionFunc is a write action on a fresh link; it returns what it did.
+type actionFunc func(ctx context.Context, c transport.Conn, o actionOptions) (string, error)
 
 // protocols is the explicit list, in probe order: ESC/POS status first (a DLE EOT is harmless
 // to a terminal), then the terminal protocols.
@@ -46,6 +54,7 @@ var protocols = []protocol{
 	protoSSIJSON,
 	protoBPOSLight,
 	protoBPOS1,
+	protoPOSAPI,
 }
 
 // findProtocol returns the protocol called name.

@@ -65,9 +65,7 @@ func runSim(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return fmt.Errorf("sim: --listen: %w", err)
 	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		fmt.Fprintf(a.stderr, "sim: warning: %s is not a loopback address; the simulator is reachable from the network\n", host)
-	}
+	warnNotLoopback(a, "sim", host)
 	addr, err := s.ListenTCP(*listen)
 	if err != nil {
 		return fmt.Errorf("sim: %w", err)
@@ -76,6 +74,13 @@ func runSim(ctx context.Context, a *app, args []string) error {
 	a.notify("listen", addr)
 	<-ctx.Done()
 	return nil
+}
+
+// warnNotLoopback warns when a listener would be reachable from the network.
+func warnNotLoopback(a *app, cmd, host string) {
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		fmt.Fprintf(a.stderr, "%s: warning: %q is not a loopback address; the listener is reachable from the network\n", cmd, host)
+	}
 }
 
 // faultName is the name part of a "name=value" fault.

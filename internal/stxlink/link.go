@@ -184,7 +184,20 @@ func (l *Link) write(ctx context.Context, b []byte) error {
 	}
 	dl, _ := ctx.Deadline()
 	_ = l.c.SetWriteDeadline(dl)
+	fired := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		_ = l.c.SetWriteDeadline(aLongTimeAgo)
+		close(fired)
+	})
+	defer func() {
+		if !stop() {
+			<-fired
+		}
+	}()
 	if _, err := l.c.Write(b); err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return fmt.Errorf("stxlink: write: %w (%w)", cerr, err)
+		}
 		return fmt.Errorf("stxlink: write: %w", err)
 	}
 	return nil
@@ -200,8 +213,9 @@ func (l *Link) next(ctx context.Context, dl time.Time) (tok byte, frame []byte, 
 	if err := ctx.Err(); err != nil {
 		return 0, nil, fmt.Errorf("stxlink: read: %w", err)
 	}
-	if cd, ok := ctx.Deadline(); ok && (dl.IsZero() || cd.Before(dl)) {
-		dl = cd
+	ctxDL := false
+	if cd, ok := ctx.Deadline(); ok && (dl.IsZero() || !dl.Before(cd)) {
+		dl, ctxDL = cd, true
 	}
 	_ = l.c.SetReadDeadline(dl)
 	fired := make(chan struct{})
@@ -225,6 +239,10 @@ func (l *Link) next(ctx context.Context, dl time.Time) (tok byte, frame []byte, 
 		}
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
+		}
+		if ctxDL && errors.Is(err, os.ErrDeadlineExceeded) {
+			// ctx's own deadline passed (its timer may not have fired yet)
+			return 0, nil, fmt.Errorf("stxlink: read: %w (%w)", context.DeadlineExceeded, err)
 		}
 		return 0, nil, fmt.Errorf("stxlink: read: %w", err)
 	}

@@ -15,6 +15,9 @@ const NoHandle Handle = 0
 // The documented cycle is Open, Set*, Send, Receive until a final response, Get*, Close; a
 // session carries at most one Send that starts an operation, and only one session per
 // terminal may be open. Implementations need not be safe for concurrent use of one handle.
+//
+// pos_get_length and pos_get_max_length only size C buffers; a Go string carries its length,
+// so they are not methods here (the purego binding uses them when the library has them).
 type Library interface {
 	// Open is pos_open(handle_p, name, log): name is a serial port or "ip:port"; log is ""
 	// (off) or a file path. The library checks the link to the terminal inside it.

@@ -8,6 +8,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -290,7 +291,8 @@ func (s *Server) ServeConn(ctx context.Context, c io.ReadWriteCloser) error {
 	}()
 	ss := &session{s: s, c: c, toks: toks, ctx: ctx}
 	err := ss.run()
-	if errors.Is(err, io.EOF) || ctx.Err() != nil {
+	// a pty master reads EIO once the slave side is closed: the ECR hung up
+	if errors.Is(err, io.EOF) || errors.Is(err, syscall.EIO) || errors.Is(err, net.ErrClosed) || ctx.Err() != nil {
 		return nil
 	}
 	return err

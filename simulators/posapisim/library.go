@@ -50,9 +50,13 @@ type Config struct {
 	LoseIdentifier bool
 	// CustomerCancel: the cardholder cancels on the terminal after the card steps (RESP_BREAK).
 	CustomerCancel bool
-	// Hold, when not nil, stops each operation before its host step until the channel is
-	// closed; meanwhile pos_receive waits its timeout and returns RESP_TIMEOUT.
+	// Hold, when not nil, stops each operation before its host step (after the host
+	// message, no longer interruptible) until the channel is closed; meanwhile pos_receive
+	// waits its timeout and returns RESP_TIMEOUT.
 	Hold <-chan struct{}
+	// HoldCard, when not nil, stops each card operation after its first card step (the
+	// cardholder has not presented the card; still interruptible) until the channel is closed.
+	HoldCard <-chan struct{}
 	// StatusNotFoundBreak answers ACTION_STATUS for an unknown id with RESP_BREAK (terminals
 	// before USO 3.109r, or with the setting off) instead of RESP_DECLINE.
 	StatusNotFoundBreak bool
@@ -330,8 +334,15 @@ func (l *Library) Receive(h capi.Handle, timeoutMS int) int {
 		return rError
 	}
 	op := s.op
-	if op.stage == stHost && !op.pending && (op.hostMsg || !op.card) && l.cfg.Hold != nil && !op.breakReq {
-		hold := l.cfg.Hold
+	var hold <-chan struct{}
+	switch {
+	case op.pending || op.breakReq:
+	case op.stage == stHost && (op.hostMsg || !op.card):
+		hold = l.cfg.Hold
+	case op.stage == stCard && op.step >= 1:
+		hold = l.cfg.HoldCard
+	}
+	if hold != nil {
 		l.mu.Unlock()
 		t := time.NewTimer(time.Duration(timeoutMS) * time.Millisecond)
 		select {

@@ -136,7 +136,8 @@ func (b *bank) record(method string, amount int64, txnType, code string, p map[s
 }
 
 // apply does a card operation once the card was read; the caller holds the server's lock.
-func (b *bank) apply(cfg *Config, req *request, corr *[2]string) any {
+// forced, when not "", is the response code of a DeclineNext.
+func (b *bank) apply(cfg *Config, req *request, corr *[2]string, forced string) any {
 	p := req.Params
 	m := req.Method
 	lm := strings.ToLower(m)
@@ -201,6 +202,9 @@ func (b *bank) apply(cfg *Config, req *request, corr *[2]string) any {
 	code := "0000"
 	if c, ok := cfg.Decline[money(amount)]; ok {
 		code = c
+	}
+	if forced != "" {
+		code = forced
 	}
 	if n, _ := strconv.Atoi(code); n >= 1000 {
 		msgs := map[string]string{"1001": "Transaction canceled by user", "1002": "EMV Decline", "1003": "Transaction log is full. Need close batch",

@@ -89,6 +89,7 @@ type Server struct {
 	waiting  chan struct{}
 	present  chan struct{}
 	complete chan string
+	nextCode string
 	requests map[string]int
 
 	lnMu   sync.Mutex
@@ -211,6 +212,14 @@ func (s *Server) Close() error {
 	s.mu.Unlock()
 	s.wg.Wait()
 	return nil
+}
+
+// DeclineNext makes the next card operation that reads a card end with code ("0005", "0051",
+// "1001", "1002", "1004"...), whatever its amount.
+func (s *Server) DeclineNext(code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextCode = code
 }
 
 // InjectFault makes the next reply to method (for example "Purchase") misbehave once.

@@ -169,3 +169,16 @@ func FuzzRequest(f *testing.F) {
 		}
 	})
 }
+
+func TestDeclineNext(t *testing.T) {
+	s, c, fr := rawLink(t, Config{})
+	s.DeclineNext("0051")
+	m := roundTrip(t, c, fr, "{\"method\":\"Purchase\",\"step\":0,\"params\":{\"amount\":\"3.00\",\"discount\":\"\",\"merchantId\":\"0\"}}\x00")
+	if param(m, "responseCode") != "0051" || m["error"] != true || !strings.Contains(param(m, "receipt"), "ВІДХИЛЕНО") {
+		t.Fatalf("%v", m)
+	}
+	m = roundTrip(t, c, fr, "{\"method\":\"Purchase\",\"step\":0,\"params\":{\"amount\":\"3.00\",\"discount\":\"\",\"merchantId\":\"0\"}}\x00")
+	if param(m, "responseCode") != "0000" || s.Charges() != 1 {
+		t.Fatalf("%v", m)
+	}
+}

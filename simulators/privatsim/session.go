@@ -10,7 +10,7 @@ import (
 
 // session is one connected client.
 type session struct {
-	srv *Server
+	srv   *Server
 	c     io.ReadWriteCloser
 	wmu   sync.Mutex
 	ended chan struct{} // closed when the connection is gone
@@ -299,7 +299,9 @@ func (op *operation) run() {
 	var v any
 	if ok {
 		s.mu.Lock()
-		v = s.bank.apply(&s.cfg, op.req, corr)
+		code := s.nextCode
+		s.nextCode = ""
+		v = s.bank.apply(&s.cfg, op.req, corr, code)
 		s.mu.Unlock()
 	} else {
 		v = shortReply{Method: op.req.Method, Params: map[string]string{"responseCode": "1001"}, Error: true, Desc: "Oперація скасов."}

@@ -61,3 +61,11 @@ func (b *Bitmap) scaled(sx, sy int) *Bitmap {
 	}
 	return o
 }
+
+// clipped returns b cut to at most w dots wide.
+func (b *Bitmap) clipped(w int) *Bitmap {
+	if b.W <= w {
+		return b
+	}
+	return rowBitmap(w, b.H, b.Stride, b.Bits)
+}

@@ -12,7 +12,6 @@ func (d *Decoder) esc(b []byte) int {
 	if !need(b, 2) {
 		return 0
 	}
-	d.commands++
 	c := b[1]
 	// Commands with one parameter byte.
 	switch c {
@@ -138,7 +137,6 @@ func (d *Decoder) gs(b []byte) int {
 	if !need(b, 2) {
 		return 0
 	}
-	d.commands++
 	c := b[1]
 	switch c {
 	case '!', 'B', 'h', 'w', 'H', 'f', 'a', 'r', 'I':
@@ -202,11 +200,9 @@ func (d *Decoder) fs(b []byte) int {
 	if !need(b, 2) {
 		return 0
 	}
-	d.commands++
 	switch b[1] {
 	case '.': // §1.2 cancel Kanji mode
 		d.st.kanji = false
-		d.st.lead = 0
 		return 2
 	case 'p': // §1.3 legacy NV bit image print FS p n m
 		if !need(b, 4) {
@@ -219,13 +215,14 @@ func (d *Decoder) fs(b []byte) int {
 			return 0
 		}
 		total := 5 + le16(b[3:5])
-		d.report(name("FS (", b[2]), "skipped by its length")
 		if total > d.capacity() {
+			d.report(name("FS (", b[2]), "over the size limit: skipped")
 			return -total
 		}
 		if !need(b, total) {
 			return 0
 		}
+		d.report(name("FS (", b[2]), "skipped by its length")
 		return total
 	case 'q': // §1.3 FS q: data length not in escpos.md
 		d.report("FS q", "data length not documented: header skipped, data may print as text")
@@ -239,7 +236,6 @@ func (d *Decoder) dle(b []byte) int {
 	if !need(b, 2) {
 		return 0
 	}
-	d.commands++
 	switch b[1] {
 	case 0x04: // §1.8 DLE EOT n (answered by the device when received)
 		if !need(b, 3) {
@@ -324,7 +320,10 @@ func (d *Decoder) raster(b []byte) int {
 	default:
 		d.report("GS v 0", fmt.Sprintf("m=%d not documented: normal size", b[3]))
 	}
-	bmp := rowBitmap(x*8, y, x, b[8:total]).scaled(sx, sy)
+	if x*8*sx > d.prof.Dots {
+		d.report("GS v 0", "image wider than the paper: clipped")
+	}
+	bmp := rowBitmap(x*8, y, x, b[8:total]).clipped((d.prof.Dots+sx-1)/sx).scaled(sx, sy)
 	d.printImage("GS v 0", LineRaster, bmp)
 	return total
 }
@@ -379,10 +378,16 @@ func (d *Decoder) bitImage(b []byte) int {
 		}
 	}
 	d.startLine()
-	if d.line.width+w > d.prof.Dots {
-		d.report("ESC *", "image wider than the rest of the line: clipped")
+	room := d.prof.Dots - d.line.width
+	if room <= 0 {
+		d.report("ESC *", "image past the end of the line: ignored")
+		return total
 	}
-	d.line.width += w
+	if w > room {
+		d.report("ESC *", "image wider than the rest of the line: clipped")
+		bmp = bmp.clipped(room)
+	}
+	d.line.width += bmp.W
 	d.line.segs = append(d.line.segs, Segment{Image: bmp})
 	return total
 }
@@ -457,7 +462,8 @@ func (d *Decoder) graphicsCmd(cmd string, p []byte) {
 		if bmp == nil {
 			return
 		}
-		d.graphics = bmp.scaled(d.scale(cmd, p[3]), d.scale(cmd, p[4]))
+		sx, sy := d.scale(cmd, p[3]), d.scale(cmd, p[4])
+		d.graphics = bmp.clipped((d.prof.Dots+sx-1)/sx).scaled(sx, sy)
 	case 0x32, 0x02: // fn 50: print the stored graphics
 		if d.graphics == nil {
 			d.report(cmd+" fn 50", "no graphics stored: nothing printed")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"unicode/utf8"
 
+	"github.com/boombuler/barcode"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -89,11 +90,16 @@ type Decoder struct {
 	st       printState
 	line     lineBuf
 	page     *Page
+	pageDots int // paper used by page, each line counting at least 1
 	pages    []*Page
 	dropped  int // pages dropped beyond MaxPages
 	graphics *Bitmap
 	nv       map[[2]byte]*Bitmap
 	nvBytes  int
+
+	qrKey  string
+	qrCode barcode.Barcode
+	qrErr  error
 
 	reports   map[string]*Report
 	repOrder  []string
@@ -109,7 +115,6 @@ type printState struct {
 	page    byte
 	charset Charset
 	kanji   bool
-	lead    byte // pending GBK lead byte in Kanji mode
 
 	bcHeight, bcModule int
 	bcHRI              byte
@@ -229,6 +234,7 @@ func (d *Decoder) run() {
 		if n == 0 {
 			return // need more bytes
 		}
+		d.commands++
 		if n < 0 { // oversized command: discard what we have, skip the rest
 			have := len(d.buf) - d.pos
 			total := int64(-n)
@@ -377,10 +383,16 @@ func (d *Decoder) flushForBlock(cmd string) {
 }
 
 func (d *Decoder) addLine(l Line) {
-	if d.page.HeightDots()+l.Height > d.lim.MaxPageDots && len(d.page.Lines) > 0 {
+	if l.Image != nil && l.Image.W > d.prof.Dots {
+		l.Image = l.Image.clipped(d.prof.Dots) // a printer ignores dots past the print area
+	}
+	// Every line counts at least one dot, so zero-height lines cannot pile up.
+	cost := max(l.Height, 1)
+	if d.pageDots+cost > d.lim.MaxPageDots && len(d.page.Lines) > 0 {
 		d.report("page", fmt.Sprintf("page longer than %d dots: cut", d.lim.MaxPageDots))
 		d.cut()
 	}
+	d.pageDots += cost
 	d.page.Lines = append(d.page.Lines, l)
 	d.emit(Event{Kind: EventLine, N: byte(l.Kind), Dots: l.Height})
 }
@@ -393,6 +405,7 @@ func (d *Decoder) cut() {
 		d.dropped++
 	}
 	d.page = &Page{Dots: d.prof.Dots}
+	d.pageDots = 0
 	d.emit(Event{Kind: EventCut})
 }
 
@@ -401,13 +414,10 @@ func (d *Decoder) cut() {
 func (d *Decoder) step(b []byte) int {
 	c := b[0]
 	if c >= 0x20 {
-		d.commands++
 		return d.text(b)
 	}
-	d.st.lead = 0
 	switch c {
 	case 0x0A: // LF
-		d.commands++
 		d.printLine(1)
 		return 1
 	case 0x0D: // CR: ignored (not described in escpos.md)

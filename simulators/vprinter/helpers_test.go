@@ -6,10 +6,15 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/uapos/uapos/transport"
+	"github.com/uapos/uapos/transport/transporttest"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // parseHex reads a hand-written stream file: hex byte pairs separated by spaces, "quoted"
-// ASCII text taken byte for byte, and # comments to the end of the line.
+// ASCII text taken byte for byte, w"..." text in WPC1251 bytes, and # comments to the end
+// of the line.
 func parseHex(t testing.TB, text string) []byte {
 	t.Helper()
 	var out []byte
@@ -20,6 +25,17 @@ func parseHex(t testing.TB, text string) []byte {
 			case line == "":
 			case line[0] == '#':
 				line = ""
+			case strings.HasPrefix(line, `w"`):
+				end := strings.IndexByte(line[2:], '"')
+				if end < 0 {
+					t.Fatalf("line %d: unterminated quote", ln+1)
+				}
+				enc, err := charmap.Windows1251.NewEncoder().Bytes([]byte(line[2 : 2+end]))
+				if err != nil {
+					t.Fatalf("line %d: %v", ln+1, err)
+				}
+				out = append(out, enc...)
+				line = line[3+end:]
 			case line[0] == '"':
 				end := strings.IndexByte(line[1:], '"')
 				if end < 0 {
@@ -91,3 +107,6 @@ func reportLines(rs []Report) string {
 	}
 	return sb.String()
 }
+
+// pipePair returns a buffered in-memory link: a for the simulator, b for the test.
+func pipePair() (a, b transport.Conn) { return transporttest.Pipe() }

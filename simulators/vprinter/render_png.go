@@ -3,6 +3,7 @@ package vprinter
 import (
 	"image"
 	"image/color"
+	"image/draw"
 	"image/png"
 	"io"
 	"sync"
@@ -32,14 +33,16 @@ var (
 func RenderImage(p *Page) *image.RGBA {
 	h := p.HeightDots() + 2*marginDots + 2*tearDots
 	img := image.NewRGBA(image.Rect(0, 0, p.Dots, h))
-	// Paper with torn edges (transparent outside).
+	// Paper with torn (zig-zag) edges, transparent outside.
+	draw.Draw(img, image.Rect(0, tearDots, p.Dots, h-tearDots), image.NewUniform(paperColor), image.Point{}, draw.Src)
 	for x := 0; x < p.Dots; x++ {
 		t := x % (2 * tearDots)
 		if t > tearDots {
 			t = 2*tearDots - t
 		}
-		for y := tearDots - t; y < h-tearDots+t; y++ {
+		for y := tearDots - t; y < tearDots; y++ {
 			img.SetRGBA(x, y, paperColor)
+			img.SetRGBA(x, h-1-y, paperColor)
 		}
 	}
 	y := tearDots + marginDots

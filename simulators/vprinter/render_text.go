@@ -57,6 +57,9 @@ func writeTextLine(sb *strings.Builder, l *Line, dots int, markers bool) {
 			width += utf8.RuneCountInString(s.Text) * s.Style.cellW()
 		}
 	}
+	if len(l.Segments) == 0 {
+		return
+	}
 	pad := 0
 	switch l.Align {
 	case AlignCenter:

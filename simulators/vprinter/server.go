@@ -118,6 +118,8 @@ type Server struct {
 	resume     chan struct{}
 	resumed    bool
 	replyDrops int64
+	stalled    chan struct{}
+	stallOnce  sync.Once
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -161,7 +163,7 @@ func New(cfg Config) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, prof: prof, log: log, links: map[*link]struct{}{}, resume: make(chan struct{})}
+	s := &Server{cfg: cfg, prof: prof, log: log, links: map[*link]struct{}{}, resume: make(chan struct{}), stalled: make(chan struct{})}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.dec = NewDecoder(prof, cfg.Limits)
 	if err != nil {
@@ -289,6 +291,7 @@ func (s *Server) readLoop(ctx context.Context, l *link) error {
 		s.mu.Unlock()
 		if stopAt > 0 && !resumed {
 			if l.read >= stopAt {
+				s.stallOnce.Do(func() { close(s.stalled) })
 				select {
 				case <-s.resume:
 					continue
@@ -347,3 +350,6 @@ func (s *Server) feed(l *link, p []byte) {
 	}
 	_, _ = s.dec.Write(p[start:])
 }
+
+// Stalled is closed when a link first stops reading because of Config.StopReadingAfterBytes.
+func (s *Server) Stalled() <-chan struct{} { return s.stalled }

@@ -79,6 +79,9 @@ func (d *Decoder) barcode(b []byte) int {
 	h := bc.Height
 	if img != nil {
 		h = img.H
+		if img.W > d.prof.Dots {
+			d.report("GS k "+bc.Symbology, "wider than the paper: clipped")
+		}
 	}
 	h += hriLines(bc.HRI) * hriHeight(bc.HRIFontB)
 	d.addLine(Line{Kind: LineBarcode, Align: d.st.align, Height: h, Image: img, Barcode: bc})
@@ -249,12 +252,19 @@ func (d *Decoder) symbolCmd(p []byte) {
 	}
 }
 
+// encodeQR encodes the stored data; the last result is cached (encoding is the costly part).
 func (d *Decoder) encodeQR() (barcode.Barcode, error) {
 	if len(d.st.qrData) == 0 {
 		return nil, fmt.Errorf("no data stored")
 	}
+	key := string(d.st.qrECC) + string(d.st.qrData)
+	if d.qrKey == key {
+		return d.qrCode, d.qrErr
+	}
 	lvl := map[byte]qr.ErrorCorrectionLevel{0x30: qr.L, 0x31: qr.M, 0x32: qr.Q, 0x33: qr.H}[d.st.qrECC]
-	return qr.Encode(string(d.st.qrData), lvl, qr.Auto)
+	d.qrKey = key
+	d.qrCode, d.qrErr = qr.Encode(string(d.st.qrData), lvl, qr.Auto)
+	return d.qrCode, d.qrErr
 }
 
 func (d *Decoder) printQR() {

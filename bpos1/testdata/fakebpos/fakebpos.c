@@ -15,6 +15,7 @@
  *   - the approved slip is longer than 2000 bytes, to exercise the receipt buffer;
  *   - strings are copied into the caller's buffer with no size argument, as the real
  *     library does.
+ * With -DFAKE_NO_REFUND the library lacks BPOSLib_Refund (an older or trimmed version).
  * Test-only exports: fake_confirms, fake_cancels, fake_last_amount, fake_last_merch.
  */
 #include <stdbool.h>
@@ -123,7 +124,9 @@ int BPOSLib_Cancel(void) {
 }
 int BPOSLib_ReqCurrReceipt(void) { return start(OP_RECEIPT, 0); }
 int BPOSLib_POSGetInfo(void) { return start(OP_INFO, 0); }
+#ifndef FAKE_NO_REFUND /* built with -DFAKE_NO_REFUND: a library version without Refund */
 int BPOSLib_Refund(int amount, int addAmount, unsigned char merchIdx, char *r) { (void)amount; (void)addAmount; (void)merchIdx; (void)r; return start(OP_OTHER, 0); }
+#endif
 int BPOSLib_Void(int invoiceNum, unsigned char merchIdx) { (void)invoiceNum; (void)merchIdx; return start(OP_OTHER, 0); }
 int BPOSLib_Settlement(unsigned char m) { (void)m; return start(OP_OTHER, 0); }
 int BPOSLib_PrintBatchTotals(unsigned char m) { (void)m; return start(OP_OTHER, 0); }

@@ -1,4 +1,4 @@
-//go:build darwin || freebsd || linux || netbsd
+//go:build darwin || freebsd || linux || netbsd || windows
 
 package posapi
 
@@ -12,7 +12,8 @@ import (
 	"github.com/uapos/uapos/posapi/capi"
 )
 
-// VendorLibrary is the user-supplied Printec library (LIBPOS.SO) loaded at run time without
+// VendorLibrary is the user-supplied Printec library (LIBPOS.SO, or POSAPI.DLL on 64-bit
+// Windows, where cdecl is the only convention) loaded at run time without
 // cgo (github.com/ebitengine/purego). It implements [capi.Library]: functions are called
 // with the C (cdecl) convention, C bool returns are read as one byte, and the exported
 // `extern const` ACTION_*, RESP_* and POS_* symbols are read by name (the POS_* symbols are
@@ -43,7 +44,7 @@ type VendorLibrary struct {
 // pos_get_next and pos_error are required; pos_open_with_timeout, pos_get_length and
 // pos_get_max_length are used when present.
 func Load(path string, opts LoadOptions) (*VendorLibrary, error) {
-	dl, err := purego.Dlopen(path, purego.RTLD_NOW|purego.RTLD_LOCAL)
+	dl, err := dlOpen(path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrNotAvailable, path, err)
 	}
@@ -57,9 +58,9 @@ func Load(path string, opts LoadOptions) (*VendorLibrary, error) {
 		{"pos_get_first", &l.getFirst}, {"pos_get_next", &l.getNext}, {"pos_error", &l.perror},
 	}
 	for _, f := range required {
-		sym, err := purego.Dlsym(dl, f.name)
+		sym, err := dlSym(dl, f.name)
 		if err != nil || sym == 0 {
-			purego.Dlclose(dl)
+			dlClose(dl)
 			return nil, fmt.Errorf("%w: %s: no function %s", ErrNotAvailable, path, f.name)
 		}
 		purego.RegisterFunc(f.fn, sym)
@@ -69,7 +70,7 @@ func Load(path string, opts LoadOptions) (*VendorLibrary, error) {
 		fn   any
 	}{{"pos_open_with_timeout", &l.openTimeout}, {"pos_get_length", &l.getLength}, {"pos_get_max_length", &l.getMaxLen}}
 	for _, f := range optional {
-		if sym, err := purego.Dlsym(dl, f.name); err == nil && sym != 0 {
+		if sym, err := dlSym(dl, f.name); err == nil && sym != 0 {
 			purego.RegisterFunc(f.fn, sym)
 		}
 	}
@@ -84,7 +85,7 @@ func (l *VendorLibrary) Unload() error {
 		return nil
 	}
 	l.closed = true
-	return purego.Dlclose(l.dl)
+	return dlClose(l.dl)
 }
 
 // Open implements [capi.Library] (pos_open).
@@ -178,7 +179,7 @@ func (l *VendorLibrary) Error(h capi.Handle) int { return int(l.perror(uintptr(h
 
 // IntSymbol implements [capi.Library]: it reads an exported `extern const int`.
 func (l *VendorLibrary) IntSymbol(name string) (int, bool) {
-	addr, err := purego.Dlsym(l.dl, name)
+	addr, err := dlSym(l.dl, name)
 	if err != nil || addr == 0 {
 		return 0, false
 	}
@@ -188,7 +189,7 @@ func (l *VendorLibrary) IntSymbol(name string) (int, bool) {
 // StringSymbol implements [capi.Library]: it reads an exported `extern const char*` (the
 // symbol's address holds the pointer to the string) and dereferences it.
 func (l *VendorLibrary) StringSymbol(name string) (string, bool) {
-	addr, err := purego.Dlsym(l.dl, name)
+	addr, err := dlSym(l.dl, name)
 	if err != nil || addr == 0 {
 		return "", false
 	}
