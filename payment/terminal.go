@@ -18,8 +18,9 @@ type Request struct {
 	// Discount is the discount to apply, where the protocol carries one.
 	Discount Amount `json:"discount,omitempty"`
 	// Merchant selects the merchant (legal entity) on a terminal that holds several: the 1-based
-	// index for PrivatBank, Oschadbank and Ukrsibbank terminals, the 7-digit merchant code for
-	// Raiffeisen and PUMB. Empty means the terminal's default merchant.
+	// index for PrivatBank JSON and BPOS1 terminals (Oschadbank, Ukrsibbank...), the 7-digit
+	// merchant code for POSAPI (Raiffeisen, PUMB), the MID for B-POS Light. Empty means the
+	// terminal's default merchant.
 	Merchant string `json:"merchant,omitempty"`
 	// RRN is the retrieval reference number of the purchase to refund (task 2).
 	RRN string `json:"rrn,omitempty"`

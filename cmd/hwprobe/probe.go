@@ -166,7 +166,10 @@ func classifyOpen(url string, err error) (problem, advice string) {
 		}
 		return problemClosed, "opening timed out"
 	}
-	return problemClosed, "cannot open the link: " + hint
+	if hint != "" {
+		return problemClosed, hint
+	}
+	return problemClosed, "cannot open the link: check the URL, the cable and that the device is on"
 }
 
 // silentAdvice is the advice for a link that opened but answered nothing.

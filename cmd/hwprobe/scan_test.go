@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -182,5 +183,24 @@ func TestLookupDevice(t *testing.T) {
 		if got := map[bool]string{true: d.kind.String(), false: ""}[ok]; got != tc.kind {
 			t.Errorf("lookupDevice(%s, %s) = %q, want %q", tc.vid, tc.pid, got, tc.kind)
 		}
+	}
+}
+
+// scan --json on the fake tree: a machine-readable report for support tickets.
+func TestScanJSON(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the fake sysfs tree uses symlinks")
+	}
+	var out bytes.Buffer
+	a := &app{stdout: &out, stderr: &out, root: "testdata/root"}
+	if err := a.run(context.Background(), []string{"scan", "--json"}); err != nil {
+		t.Fatal(err)
+	}
+	var r scanReport
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if len(r.Serial) != 3 || len(r.USB) != 1 || r.USB[0].IEEE1284ID == "" || r.Env.ModemManager != "running" {
+		t.Errorf("%+v", r)
 	}
 }
