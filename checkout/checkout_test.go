@@ -65,6 +65,15 @@ func newRig(t *testing.T, journal payment.Journal, pcfg vprinter.Config) *rig {
 	return r
 }
 
+// sync waits until the virtual printer has parsed every byte sent so far: it answers a
+// real-time status request only after the bytes before it.
+func (r *rig) sync(t *testing.T) {
+	t.Helper()
+	if _, err := r.printer.Status(context.Background()); err != nil {
+		t.Fatalf("printer status: %v", err)
+	}
+}
+
 // connectTerminal opens a fresh client and adapter on the simulator, as an app restarting does.
 func (r *rig) connectTerminal(t *testing.T, addr string) {
 	t.Helper()
@@ -163,6 +172,7 @@ func TestSellCashAndCard(t *testing.T) {
 	if !strings.Contains(rec[0].Plain, "Хліб житній") || !strings.Contains(rec[0].Plain, "FN-S-1") {
 		t.Errorf("receipt text:\n%s", rec[0].Plain)
 	}
+	r.sync(t)
 	if !out.DrawerOpened || !r.vp.DrawerOpened() {
 		t.Error("cash part: the drawer must open")
 	}
@@ -178,6 +188,7 @@ func TestCardOnlyKeepsDrawerShut(t *testing.T) {
 	r := newRig(t, payment.NewMemoryJournal(), vprinter.Config{})
 	s := Sale{TransactionID: "S-card", Parts: []Part{{Type: PayCard, Amount: 100}}}
 	out, err := r.checkout(t, &fiscal{}).Sell(context.Background(), s)
+	r.sync(t)
 	if err != nil || out.DrawerOpened || r.vp.DrawerOpened() {
 		t.Fatalf("err=%v drawer=%v", err, r.vp.DrawerOpened())
 	}
@@ -206,6 +217,7 @@ func TestFiscalFailureVoidsCard(t *testing.T) {
 	if !purchase && !void {
 		t.Fatalf("simulator journal shows no cancel: %+v", r.bank.Journal())
 	}
+	r.sync(t)
 	if len(r.vp.Receipts()) != 0 || r.vp.DrawerOpened() {
 		t.Error("nothing may print and the drawer stays shut when the sale failed")
 	}
@@ -324,6 +336,7 @@ func TestDeclineStopsTheSale(t *testing.T) {
 	if !errors.Is(err, payment.ErrDeclined) {
 		t.Fatalf("err = %v", err)
 	}
+	r.sync(t)
 	if len(f.calls) != 0 || len(r.vp.Receipts()) != 0 || r.vp.DrawerOpened() {
 		t.Error("a declined sale must not fiscalise, print or open the drawer")
 	}

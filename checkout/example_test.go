@@ -55,6 +55,7 @@ func Example() {
 	}
 	fmt.Println("card:", out.Card.Amount, out.Card.Approved, out.Card.PAN)
 	fmt.Println("fiscal:", out.Fiscal.Number, "printed:", out.Printed, "drawer:", out.DrawerOpened)
+	printer.Status(ctx) // the printer answers after parsing every byte before the request
 	fmt.Println("on paper:", len(vp.Receipts()), "receipt, drawer open:", vp.DrawerOpened())
 	// Output:
 	// card: 123.45 true 4731XXXXXXXX9838

@@ -128,3 +128,67 @@ func TestCapturePTY(t *testing.T) {
 		t.Errorf("identify named %q", got)
 	}
 }
+
+// identifyNames maps a protocol to the start of identify's verdict on its traffic.
+var identifyNames = map[string]string{
+	"escpos":     "ESC/POS receipt printer",
+	"privatjson": "PrivatBank / SSI JSON ECR protocol",
+	"bposlight":  "B-POS Light",
+	"bpos1":      "BPOS1 native wire",
+}
+
+// Every simulator's identification exchange, recorded through the capture relay, is named
+// by identify: the recognisers (written from the notes) agree with the simulators (written
+// from the same notes by other hands).
+func TestCaptureIdentifiesEverySimulator(t *testing.T) {
+	for _, p := range protocols {
+		if p.newSim == nil || p.identify == nil {
+			continue
+		}
+		want, ok := identifyNames[p.name]
+		if !ok {
+			t.Errorf("no expected identify verdict for %s", p.name)
+			continue
+		}
+		t.Run(p.name, func(t *testing.T) {
+			t.Parallel()
+			s, err := p.newSim(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			simAddr, err := s.ListenTCP("127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(t.TempDir(), p.name+".cap")
+			ev := newEventLog()
+			var log syncBuffer
+			a := &app{stdout: &log, stderr: &log, events: ev.notify}
+			done := startCommand(context.Background(), a, "capture", "--listen", "127.0.0.1:0", "--to", "tcp://"+simAddr, "--out", out, "--once")
+			relay := <-ev.get("listen")
+			c, err := transport.Open(context.Background(), "tcp://"+relay)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), simTimeout)
+			_, err = p.identify(ctx, c)
+			cancel()
+			c.Close()
+			if err != nil {
+				t.Fatalf("identify through the relay: %v", err)
+			}
+			if err := <-done; err != nil {
+				t.Fatalf("capture: %v\n%s", err, log.String())
+			}
+			var idOut syncBuffer
+			ia := &app{stdout: &idOut, stderr: &idOut}
+			if err := ia.run(context.Background(), []string{"identify", out}); err != nil {
+				t.Fatalf("identify: %v\n%s", err, idOut.String())
+			}
+			if got := protocolLine(t, idOut.String()); !strings.HasPrefix(got, want) {
+				t.Errorf("identify named %q, want %q\n%s", got, want, idOut.String())
+			}
+		})
+	}
+}

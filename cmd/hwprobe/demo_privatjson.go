@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ var protoPrivatJSON = protocol{
 	name:     "privatjson",
 	title:    "PrivatBank / A-Bank JSON ECR terminal (0x00-terminated JSON, TCP port 2000 or 115200 serial)",
 	identify: privatjson.Identify,
+	busy:     func(err error) bool { return errors.Is(err, privatjson.ErrBusy) },
 	newSim:   newPrivatSim,
 	faults:   []string{"busy", "silent", "decline", "partial", "shared", "step-delay"},
 	demo:     demoPrivatJSON,

@@ -221,7 +221,7 @@ func probeURL(ctx context.Context, url string, o probeOptions) probeReport {
 			identified = p
 			break
 		}
-		if errors.Is(err, payment.ErrBusy) {
+		if errors.Is(err, payment.ErrBusy) || p.busy != nil && p.busy(err) {
 			r.Status, r.Protocol, r.Device = statusWarn, p.name, desc
 			r.Problem = problemBusy
 			r.Detail = err.Error()

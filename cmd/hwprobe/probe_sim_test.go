@@ -119,3 +119,24 @@ func TestProbeRealProtocolsFailures(t *testing.T) {
 		}
 	}
 }
+
+// A terminal busy with an operation is identified, with a warning rather than a failure.
+func TestProbeBusyTerminalWarns(t *testing.T) {
+	p, ok := findProtocol("privatjson")
+	if !ok || p.newSim == nil {
+		t.Skip("privatjson not built in")
+	}
+	s, err := p.newSim([]string{"busy"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	addr, err := s.ListenTCP("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := probeURL(context.Background(), "tcp://"+addr, realOptions())
+	if r.Status != statusWarn || r.Problem != problemBusy || r.Protocol != "privatjson" {
+		t.Fatalf("%+v", r)
+	}
+}

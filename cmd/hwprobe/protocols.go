@@ -25,6 +25,9 @@ type protocol struct {
 	// identify says what answers on a link, without payment or printing; nil when the
 	// protocol has no wire hwprobe can speak.
 	identify func(ctx context.Context, c transport.Conn) (string, error)
+	// busy reports whether an identify error means "this protocol, but busy"; nil means only
+	// payment.ErrBusy does.
+	busy func(err error) bool
 	// newSim returns the protocol's simulator configured with the named faults; nil when
 	// there is none.
 	newSim func(faults []string) (simulator, error)

@@ -337,6 +337,8 @@ func writeScan(w io.Writer, r *scanReport) {
 		}
 		if p.Label != "" {
 			line += "  [" + p.Kind + ": " + p.Label + "]"
+		} else if !p.IsUSB {
+			line += "  [built-in serial port]"
 		}
 		fmt.Fprintln(w, line)
 	}

@@ -82,9 +82,9 @@ func (d *Decoder) esc(b []byte) int {
 		d.printLine(int(b[2]))
 	case 'J': // §1.1 print and feed n units
 		n := int(b[2])
-		if len(d.line.segs) > 0 {
-			d.addLine(Line{Kind: LineText, Align: d.lineAlign(), Height: max(n, d.contentHeight()), Segments: d.line.segs})
-			d.line = lineBuf{}
+		if !d.line.empty() {
+			h, align := max(n, d.contentHeight()), d.lineAlign()
+			d.addLine(Line{Kind: LineText, Align: align, Height: h, Segments: d.line.take()})
 		} else if n > 0 {
 			d.addLine(Line{Kind: LineFeed, Align: d.st.align, Height: n})
 		}
@@ -388,6 +388,7 @@ func (d *Decoder) bitImage(b []byte) int {
 		bmp = bmp.clipped(room)
 	}
 	d.line.width += bmp.W
+	d.line.flushText()
 	d.line.segs = append(d.line.segs, Segment{Image: bmp})
 	return total
 }

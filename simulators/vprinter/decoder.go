@@ -135,6 +135,26 @@ type lineBuf struct {
 	width   int // dots used
 	align   Align
 	started bool
+	// The text segment being filled: its UTF-8 bytes and style.
+	pend      []byte
+	pendStyle Style
+}
+
+func (l *lineBuf) empty() bool { return len(l.segs) == 0 && len(l.pend) == 0 }
+
+func (l *lineBuf) flushText() {
+	if len(l.pend) > 0 {
+		l.segs = append(l.segs, Segment{Style: l.pendStyle, Text: string(l.pend)})
+		l.pend = l.pend[:0]
+	}
+}
+
+// take returns the line's segments and empties the buffer (keeping its text buffer).
+func (l *lineBuf) take() []Segment {
+	l.flushText()
+	segs := l.segs
+	*l = lineBuf{pend: l.pend[:0]}
+	return segs
 }
 
 // NewDecoder returns a decoder for profile p with limits lim (zero value = defaults).
@@ -179,7 +199,7 @@ func (d *Decoder) reset() {
 		// QR model 2 and module 3 are the defaults in escpos.md §1.5; ECC L [provisional].
 		qrModel: 0x32, qrModule: 3, qrECC: 0x30,
 	}
-	d.line = lineBuf{}
+	d.line.take()
 }
 
 // Write feeds bytes. It always consumes all of p and never fails: what cannot be handled is
@@ -297,7 +317,7 @@ func (d *Decoder) Dropped() int64 { return d.overflows }
 // Flush prints text left in the line buffer, as if LF followed. Use it at the end of a
 // stream that did not end its last line.
 func (d *Decoder) Flush() {
-	if len(d.line.segs) > 0 {
+	if !d.line.empty() {
 		d.printLine(0)
 	}
 }
@@ -318,20 +338,17 @@ func Decode(p Profile, stream []byte) ([]*Page, []Report) {
 // ---- text and lines ----
 
 func (d *Decoder) addRune(r rune, st Style) {
-	cw := st.cellW()
-	if d.st.kanji && r >= 0x2E80 { // ideographs print double width in Kanji mode
-		cw *= 2
-	}
-	if d.line.width+cw > d.prof.Dots && len(d.line.segs) > 0 {
+	cw := st.runeW(r)
+	if d.line.width+cw > d.prof.Dots && !d.line.empty() {
 		d.printLine(1) // the printer wraps a full line
 	}
 	d.startLine()
 	d.line.width += cw
-	if n := len(d.line.segs); n > 0 && d.line.segs[n-1].Image == nil && d.line.segs[n-1].Style == st {
-		d.line.segs[n-1].Text += string(r)
-		return
+	if len(d.line.pend) > 0 && d.line.pendStyle != st {
+		d.line.flushText()
 	}
-	d.line.segs = append(d.line.segs, Segment{Style: st, Text: string(r)})
+	d.line.pendStyle = st
+	d.line.pend = utf8.AppendRune(d.line.pend, r)
 }
 
 func (d *Decoder) startLine() {
@@ -344,6 +361,7 @@ func (d *Decoder) startLine() {
 // contentHeight is the tallest cell or image in the line buffer.
 func (d *Decoder) contentHeight() int {
 	h := 0
+	d.line.flushText()
 	for _, s := range d.line.segs {
 		if s.Image != nil {
 			h = max(h, s.Image.H)
@@ -358,10 +376,10 @@ func (d *Decoder) contentHeight() int {
 // (LF = 1, ESC d n = n, wrap = 1). feeds 0 prints without extra blank lines.
 func (d *Decoder) printLine(feeds int) {
 	content := d.contentHeight()
-	if len(d.line.segs) > 0 || feeds > 0 {
-		d.addLine(Line{Kind: LineText, Align: d.lineAlign(), Height: max(content, d.st.spacing), Segments: d.line.segs})
+	align := d.lineAlign()
+	if segs := d.line.take(); len(segs) > 0 || feeds > 0 {
+		d.addLine(Line{Kind: LineText, Align: align, Height: max(content, d.st.spacing), Segments: segs})
 	}
-	d.line = lineBuf{}
 	for i := 1; i < feeds; i++ {
 		d.addLine(Line{Kind: LineText, Align: d.st.align, Height: d.st.spacing})
 	}
@@ -376,7 +394,7 @@ func (d *Decoder) lineAlign() Align {
 
 // flushForBlock prints pending text before a command that is effective at line start only.
 func (d *Decoder) flushForBlock(cmd string) {
-	if len(d.line.segs) > 0 {
+	if !d.line.empty() {
 		d.report(cmd, "not at line start: pending text printed first")
 		d.printLine(0)
 	}

@@ -33,10 +33,16 @@ func (r *rtScanner) push(b byte) (rtCmd, bool) {
 		if b >= 1 && b <= 4 {
 			return rtCmd{eot: true, n: b}, true
 		}
+		if b == 0x10 {
+			r.st = 1
+		}
 	case 3:
 		r.st = 0
-		if b == 1 {
+		switch b {
+		case 1:
 			r.st = 4
+		case 0x10:
+			r.st = 1
 		}
 	case 4:
 		r.arg[0] = b
@@ -90,6 +96,12 @@ func (s *Server) onEvent(e Event) {
 			st.Paper = PaperOut
 		} else if n := s.cfg.PaperNearEndAfterLines; n > 0 && s.paperLines >= n && st.Paper == PaperOK {
 			st.Paper = PaperNearEnd
+		}
+		if n := s.cfg.CoverOpenAfterLines; n > 0 && s.paperLines == n {
+			st.CoverOpen = true
+		}
+		if n := s.cfg.OfflineAfterLines; n > 0 && s.paperLines == n {
+			st.Offline = true
 		}
 		s.setState(st)
 	case EventCut:

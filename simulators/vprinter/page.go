@@ -48,6 +48,23 @@ func (s Style) cellW() int {
 	return 12 * s.w()
 }
 
+// runeW is the width of r in dots: ideographs (GBK in Kanji mode) take two cells.
+func (s Style) runeW(r rune) int {
+	if r >= 0x2E80 {
+		return 2 * s.cellW()
+	}
+	return s.cellW()
+}
+
+// textW is the width of text in dots.
+func (s Style) textW(text string) int {
+	w := 0
+	for _, r := range text {
+		w += s.runeW(r)
+	}
+	return w
+}
+
 func (s Style) cellH() int {
 	if s.FontB {
 		return 17 * s.h()

@@ -7,7 +7,6 @@ import (
 	"image/png"
 	"io"
 	"sync"
-	"unicode/utf8"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gomono"
@@ -79,7 +78,7 @@ func drawLine(img *image.RGBA, l *Line, dots, y int) {
 				width += s.Image.W
 				content = max(content, s.Image.H)
 			} else {
-				width += utf8.RuneCountInString(s.Text) * s.Style.cellW()
+				width += s.Style.textW(s.Text)
 				content = max(content, s.Style.cellH())
 			}
 		}
@@ -91,8 +90,12 @@ func drawLine(img *image.RGBA, l *Line, dots, y int) {
 				continue
 			}
 			for _, r := range s.Text {
-				drawGlyph(img, r, s.Style, x, y+content-s.Style.cellH())
-				x += s.Style.cellW()
+				st := s.Style
+				if st.runeW(r) > st.cellW() {
+					st.Width = uint8(2 * st.w())
+				}
+				drawGlyph(img, r, st, x, y+content-s.Style.cellH())
+				x += s.Style.runeW(r)
 			}
 		}
 	case LineBarcode:
@@ -126,7 +129,7 @@ func drawLine(img *image.RGBA, l *Line, dots, y int) {
 
 func drawHRI(img *image.RGBA, bc *Barcode, x, w, y int) {
 	st := Style{FontB: bc.HRIFontB, Width: 1, Height: 1}
-	tw := utf8.RuneCountInString(bc.Text) * st.cellW()
+	tw := st.textW(bc.Text)
 	x += (w - tw) / 2
 	for _, r := range bc.Text {
 		drawGlyph(img, r, st, x, y)

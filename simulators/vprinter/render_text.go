@@ -54,7 +54,7 @@ func writeTextLine(sb *strings.Builder, l *Line, dots int, markers bool) {
 		if s.Image != nil {
 			width += s.Image.W
 		} else {
-			width += utf8.RuneCountInString(s.Text) * s.Style.cellW()
+			width += s.Style.textW(s.Text)
 		}
 	}
 	if len(l.Segments) == 0 {

@@ -48,6 +48,10 @@ type Config struct {
 	PaperOutAfterLines int
 	// CoverOpen starts with the cover open (offline) until SetCoverOpen(false).
 	CoverOpen bool
+	// CoverOpenAfterLines opens the cover after this many printed lines.
+	CoverOpenAfterLines int
+	// OfflineAfterLines sets the offline switch after this many printed lines.
+	OfflineAfterLines int
 	// Offline starts offline until SetOffline(false).
 	Offline bool
 	// StopReadingAfterBytes stops reading a connection after this many bytes, as a printer

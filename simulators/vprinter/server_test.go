@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -235,5 +236,64 @@ func TestListenTCP(t *testing.T) {
 	}
 	if _, err := s.ListenTCP(""); !errors.Is(err, ErrClosed) {
 		t.Fatalf("ListenTCP after Close = %v", err)
+	}
+}
+
+// GS ( k fn 182 (escpos.md §1.5): reply 37 36 <H> 1F <V> 1F 31 1F 30 00. 27 bytes in byte
+// mode at level M need QR version 3 (version 2-M holds 26): 29 modules x 6 dots = 174.
+func TestQRTransmitSize(t *testing.T) {
+	r := startRig(t, Config{})
+	stream := readHex(t, "testdata/golden/symbols.hex")
+	// Everything up to fn 181 (print) is sent; then fn 182.
+	r.send(t, stream[:len(stream)-8])
+	r.send(t, []byte{0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x52, 0x30})
+	want := []byte{0x37, 0x36, '1', '7', '4', 0x1F, '1', '7', '4', 0x1F, 0x31, 0x1F, 0x30, 0x00}
+	if got := r.read(t, len(want)); !bytes.Equal(got, want) {
+		t.Fatalf("fn 182 reply % X", got)
+	}
+}
+
+// Real-time commands act where they are received, even inside image data (escpos.md §1.3
+// "Real-time command collision"), and the image still decodes.
+func TestRealTimeInsideImageData(t *testing.T) {
+	r := startRig(t, Config{})
+	// GS v 0, 1 byte x 3 rows: the data bytes are 10 04 01.
+	r.send(t, []byte{0x1D, 0x76, 0x30, 0x00, 0x01, 0x00, 0x03, 0x00, 0x10, 0x04, 0x01})
+	if got := r.read(t, 1)[0]; got != 0x12 {
+		t.Fatalf("reply %02X", got)
+	}
+	if got := r.s.Current().Plain; got != "[raster 8x3]\n" {
+		t.Fatalf("printed %q", got)
+	}
+}
+
+func TestInitClearsLineBuffer(t *testing.T) {
+	p, _ := LookupProfile("")
+	pages, _ := Decode(p, []byte("lost\x1b@kept\n"))
+	if got := RenderText(pages[0]); got != "kept\n" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func TestKanjiWideWraps(t *testing.T) {
+	p, _ := LookupProfile("pos5890") // 384 dots: 16 ideographs of 24 dots
+	pages, _ := Decode(p, bytes.Repeat([]byte{0xB0, 0xA1}, 17))
+	if got := RenderText(pages[0]); got != strings.Repeat("啊", 16)+"\n啊\n" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func TestCoverOpensAfterLines(t *testing.T) {
+	r := startRig(t, Config{CoverOpenAfterLines: 1})
+	r.send(t, []byte("a\nb\n"))
+	if got := r.status(t, 2); got != 0x16 {
+		t.Fatalf("DLE EOT 2 = %02X", got)
+	}
+	if got := r.s.Current().Plain; got != "a\n" {
+		t.Fatalf("printed %q", got)
+	}
+	r.s.SetCoverOpen(false)
+	if got := r.s.Current().Plain; got != "a\nb\n" {
+		t.Fatalf("printed %q", got)
 	}
 }
