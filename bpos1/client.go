@@ -26,7 +26,7 @@ type Config struct {
 	// CancelWait bounds the polling after Cancel once ctx is done. Zero means
 	// DefaultCancelWait.
 	CancelWait time.Duration
-	// Name describes the link ("tcp:10.1.1.2:2100"); the adapter derives its journal key
+	// Name describes the link ("tcp:127.0.0.1:2100"); the adapter derives its journal key
 	// from it. Empty means "bpos1".
 	Name string
 	// Logger receives Debug records of calls and results (no card data). Nil discards.

@@ -132,9 +132,14 @@ type Drawer interface {
 // Config wires the devices and the fiscal hook. Terminal, Printer and Drawer may each be nil:
 // the flow then skips that step, as DM's package mode does with a device not connected.
 type Config struct {
+	// Terminal takes the card part of a sale (nil = no card step; a sale with a card part
+	// then fails with ErrNoTerm).
 	Terminal payment.Terminal
-	Printer  Printer
-	Drawer   Drawer
+	// Printer prints the receipt (nil = no printing: Outcome.Printed stays false and
+	// Outcome.PrintErr says no printer is configured).
+	Printer Printer
+	// Drawer is opened after a sale as the sale's Drawer policy asks (nil = no drawer).
+	Drawer Drawer
 	// Fiscalize is the caller's fiscal step (required).
 	Fiscalize func(ctx context.Context, req FiscalRequest) (Fiscal, error)
 	// Journal records each step under the sale's id (nil = in memory). It may be the same

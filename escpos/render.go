@@ -19,7 +19,7 @@ func RenderQR(data string, module int, l QRLevel, maxWidth int) (*Raster, error)
 	lvl := map[QRLevel]qr.ErrorCorrectionLevel{QRLevelL: qr.L, QRLevelM: qr.M, QRLevelQ: qr.Q, QRLevelH: qr.H}[l]
 	bc, err := qr.Encode(data, lvl, qr.Auto)
 	if err != nil {
-		return nil, fmt.Errorf("%w: qr: %v", ErrBarcode, err)
+		return nil, fmt.Errorf("%w: qr: %w", ErrBarcode, err)
 	}
 	n := bc.Bounds().Dx()
 	module = max(module, 1)
@@ -43,7 +43,7 @@ func RenderEAN13(data string, module, height int) (*Raster, error) {
 	}
 	bc, err := ean.Encode(d)
 	if err != nil {
-		return nil, fmt.Errorf("%w: ean-13: %v", ErrBarcode, err)
+		return nil, fmt.Errorf("%w: ean-13: %w", ErrBarcode, err)
 	}
 	return scaleModules(bc, max(module, 1), 1, 9, height), nil
 }
@@ -55,7 +55,7 @@ func RenderCode128(data string, module, height int) (*Raster, error) {
 	}
 	bc, err := code128.Encode(data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: code128: %v", ErrBarcode, err)
+		return nil, fmt.Errorf("%w: code128: %w", ErrBarcode, err)
 	}
 	return scaleModules(bc, max(module, 1), 1, 10, height), nil
 }

@@ -106,6 +106,9 @@ type memJournal struct {
 	mu      sync.Mutex
 	entries map[string]*Entry
 	order   []string
+	// pending indexes the entries with no outcome by their position in order, so Pending
+	// (which a Ledger calls before every operation) costs what is pending, not the history.
+	pending map[string]int
 	now     func() time.Time
 }
 
@@ -114,7 +117,7 @@ type memJournal struct {
 func NewMemoryJournal() Journal { return newMem() }
 
 func newMem() *memJournal {
-	return &memJournal{entries: map[string]*Entry{}, now: time.Now}
+	return &memJournal{entries: map[string]*Entry{}, pending: map[string]int{}, now: time.Now}
 }
 
 func (m *memJournal) begin(e Entry) error {
@@ -131,6 +134,7 @@ func (m *memJournal) begin(e Entry) error {
 	c := e
 	m.entries[e.TransactionID] = &c
 	m.order = append(m.order, e.TransactionID)
+	m.track(&c, len(m.order)-1)
 	return nil
 }
 
@@ -156,7 +160,31 @@ func (m *memJournal) finish(id string, state State, res *Result, f failure, at t
 	e.Result = res
 	e.ErrorCode, e.ErrorText, e.ErrorKind, e.ResponseCode, e.DeviceText = f.code, f.text, f.kind, f.rc, f.devt
 	e.Updated = at
+	pos, ok := m.pending[id]
+	if !ok {
+		pos = m.position(id)
+	}
+	m.track(e, pos)
 	return nil
+}
+
+// track keeps e in the pending index while it has no outcome.
+func (m *memJournal) track(e *Entry, pos int) {
+	if e.State == StateIntent || e.State == StateUnknown {
+		m.pending[e.TransactionID] = pos
+	} else {
+		delete(m.pending, e.TransactionID)
+	}
+}
+
+// position finds id in order (only for an entry that leaves the final states again).
+func (m *memJournal) position(id string) int {
+	for i := len(m.order) - 1; i >= 0; i-- {
+		if m.order[i] == id {
+			return i
+		}
+	}
+	return len(m.order)
 }
 
 func (m *memJournal) Begin(e Entry) error {
@@ -192,12 +220,14 @@ func (m *memJournal) Get(id string) (Entry, bool, error) {
 func (m *memJournal) Pending() ([]Entry, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var out []Entry
-	for _, id := range m.order {
-		e := m.entries[id]
-		if e.State == StateIntent || e.State == StateUnknown {
-			out = append(out, copyEntry(e))
-		}
+	ids := make([]string, 0, len(m.pending))
+	for id := range m.pending {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(a, b int) bool { return m.pending[ids[a]] < m.pending[ids[b]] })
+	out := make([]Entry, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, copyEntry(m.entries[id]))
 	}
 	return out, nil
 }

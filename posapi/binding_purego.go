@@ -46,7 +46,7 @@ type VendorLibrary struct {
 func Load(path string, opts LoadOptions) (*VendorLibrary, error) {
 	dl, err := dlOpen(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrNotAvailable, path, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrNotAvailable, path, err)
 	}
 	l := &VendorLibrary{opts: opts, dl: dl}
 	required := []struct {

@@ -27,6 +27,7 @@ var (
 // SymbolError names a symbol that could not be resolved.
 type SymbolError struct{ Name string }
 
+// Error implements error.
 func (e *SymbolError) Error() string {
 	return "posapi: symbol " + e.Name + " not exported by the library and not public"
 }
@@ -44,6 +45,7 @@ type LibraryError struct {
 	Sent bool
 }
 
+// Error implements error.
 func (e *LibraryError) Error() string {
 	return fmt.Sprintf("posapi: %s failed (pos_error %d)", e.Op, e.Code)
 }
@@ -55,6 +57,7 @@ type DeclineError struct {
 	Text, Status, HostCode string
 }
 
+// Error implements error.
 func (e *DeclineError) Error() string {
 	return fmt.Sprintf("posapi: declined: %q, status %s, host code %q", e.Text, e.Status, e.HostCode)
 }
@@ -71,6 +74,7 @@ type BreakError struct {
 	Cause error
 }
 
+// Error implements error.
 func (e *BreakError) Error() string {
 	if e.Requested && e.Cause != nil {
 		return "posapi: operation interrupted: " + e.Cause.Error()
@@ -92,6 +96,7 @@ type UnknownError struct {
 	Err     error
 }
 
+// Error implements error.
 func (e *UnknownError) Error() string {
 	s := "posapi: outcome unknown"
 	if e.TransID != "" {

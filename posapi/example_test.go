@@ -18,7 +18,7 @@ import (
 // Here the simulator stands in for it.
 func Example() {
 	lib := posapisim.New(posapisim.Config{})
-	client, err := posapi.New(lib, posapi.Config{Port: "192.168.1.50:2000"})
+	client, err := posapi.New(lib, posapi.Config{Port: "127.0.0.1:2000"})
 	if err != nil {
 		panic(err)
 	}

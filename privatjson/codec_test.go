@@ -387,3 +387,13 @@ func TestStatusStrings(t *testing.T) {
 		t.Fatal("enum names")
 	}
 }
+
+func TestParseMessageErrorIsProtocolError(t *testing.T) {
+	for _, bad := range []string{"", "[1]", `{"method":`, `{"method":"X"} {}`, `{"params":7}`} {
+		_, err := ParseMessage([]byte(bad))
+		var pe *ProtocolError
+		if !errors.As(err, &pe) || !strings.HasPrefix(err.Error(), "privatjson: message: ") {
+			t.Errorf("ParseMessage(%q) = %v; want a *ProtocolError \"privatjson: message: ...\"", bad, err)
+		}
+	}
+}

@@ -87,8 +87,17 @@ var errNotObject = errors.New("frame is not a JSON object")
 
 // ParseMessage decodes one frame. It accepts compact and spaced JSON, keys in any case, a
 // missing or null "params", non-string param values, "step" as a number or a string, "error"
-// as a bool or a string, and the misspelt error description keys.
+// as a bool or a string, and the misspelt error description keys. Errors are
+// [*ProtocolError] values with Op "message".
 func ParseMessage(b []byte) (*Message, error) {
+	m, err := parseMessage(b)
+	if err != nil {
+		return nil, &ProtocolError{Op: "message", Err: err}
+	}
+	return m, nil
+}
+
+func parseMessage(b []byte) (*Message, error) {
 	b = trimFrame(b)
 	if len(b) == 0 || b[0] != '{' {
 		return nil, errNotObject

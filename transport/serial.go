@@ -120,7 +120,10 @@ func serialOpenError(link string, err error) error {
 //     os.ErrDeadlineExceeded, and deadlines (also ones moved while a Read waits) are honoured;
 //   - a Write never returns n < len(p) without an error;
 //   - a Write runs under the write deadline; when it times out the port is marked dead
-//     (the blocked system call cannot be taken back) and later calls fail with ErrPortDead;
+//     (the blocked system call cannot be taken back) and later calls fail with ErrPortDead.
+//     One exception: the next Write, when it has a deadline, first waits within that
+//     deadline for the timed-out system call, and when that call turns out to have sent all
+//     its data (the deadline passed while the result was on its way back), the port lives on;
 //   - Close unblocks pending Reads and Writes.
 type serialConn struct {
 	port serial.Port
@@ -134,6 +137,12 @@ type serialConn struct {
 	closed    chan struct{}
 	dead      atomic.Bool
 	lock      io.Closer // flock on the node (Linux); may be nil
+
+	pmu     sync.Mutex
+	pending chan writeResult // a Write whose deadline passed before its result came, or nil
+	pendLen int              // the bytes that Write had to send
+
+	afterWrite func() // test hook: called once a write's result is posted; nil in use
 }
 
 var (
@@ -153,15 +162,57 @@ func (c *serialConn) link() string { return "serial:" + c.name }
 
 func (c *serialConn) isClosed() bool { return isClosed(c.closed) }
 
-// state returns the error for a link that is closed or dead, or nil.
+// state returns the error for a link that is closed or dead, or nil. A Write that timed out
+// and is not settled yet counts as dead, except for the next Write, which settles it first.
 func (c *serialConn) state(op string) error {
 	if c.isClosed() {
 		return &Error{Op: op, Link: c.link(), Err: net.ErrClosed}
 	}
-	if c.dead.Load() {
+	if c.dead.Load() || op != "write" && c.hasPending() {
 		return &Error{Op: op, Link: c.link(), Kind: ErrPortDead}
 	}
 	return nil
+}
+
+// hasPending reports whether a Write timed out and has not been settled yet.
+func (c *serialConn) hasPending() bool {
+	c.pmu.Lock()
+	defer c.pmu.Unlock()
+	return c.pending != nil
+}
+
+// settle decides on a Write that timed out, for the next Write (the caller holds wmu). It
+// waits for the timed-out system call until wait is closed or the link closes. The port
+// is dead when that call is still blocked or sent less than all its data; when it sent
+// everything, the deadline only passed while its result was on its way back, and the port
+// is fine.
+func (c *serialConn) settle(wait <-chan struct{}) {
+	c.pmu.Lock()
+	p, n := c.pending, c.pendLen
+	c.pmu.Unlock()
+	if p == nil {
+		return
+	}
+	var r writeResult
+	got := false
+	select {
+	case r = <-p: // already there: taken before looking at wait
+		got = true
+	default:
+		select {
+		case r = <-p:
+			got = true
+		case <-wait:
+		case <-c.closed:
+		}
+	}
+	ok := got && r.err == nil && r.n == n
+	if !ok {
+		c.dead.Store(true)
+	}
+	c.pmu.Lock()
+	c.pending = nil
+	c.pmu.Unlock()
 }
 
 // Read implements io.Reader with deadlines.
@@ -222,6 +273,9 @@ func (c *serialConn) readError(err error) error {
 	return &Error{Op: "read", Link: c.link(), Err: err}
 }
 
+// closedChan is a closed channel: a wait that ends at once.
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
 type writeResult struct {
 	n   int
 	err error
@@ -234,10 +288,17 @@ func (c *serialConn) Write(p []byte) (int, error) {
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	expired := c.wdl.expired()
+	if c.hasPending() {
+		var wait <-chan struct{} = closedChan // no deadline: do not wait, only look
+		if !c.wdl.get().IsZero() {
+			wait = expired
+		}
+		c.settle(wait)
+	}
 	if err := c.state("write"); err != nil {
 		return 0, err
 	}
-	expired := c.wdl.expired()
 	select {
 	case <-expired:
 		return 0, &Error{Op: "write", Link: c.link(), Kind: errDeadline}
@@ -257,6 +318,9 @@ func (c *serialConn) Write(p []byte) (int, error) {
 		}
 		n, err := writeAll(c.port, buf)
 		done <- writeResult{n, err}
+		if c.afterWrite != nil {
+			c.afterWrite()
+		}
 	}()
 	var r writeResult
 	select {
@@ -265,7 +329,10 @@ func (c *serialConn) Write(p []byte) (int, error) {
 		select {
 		case r = <-done: // finished just in time
 		default:
-			c.dead.Store(true)
+			// Dead, unless the result is only late (see settle).
+			c.pmu.Lock()
+			c.pending, c.pendLen = done, len(buf)
+			c.pmu.Unlock()
 			return 0, &Error{Op: "write", Link: c.link(), Kind: errDeadline, Err: ErrPortDead,
 				Hint: "the write did not finish in time; close and reopen the port"}
 		}

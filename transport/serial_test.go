@@ -24,6 +24,9 @@ type fakePort struct {
 	limited  bool // writes stop after writeMax bytes in all
 	writeMax int
 	closed   chan struct{}
+	// With gate set, each Write reports on entered and then blocks until gate is closed:
+	// a write system call that is slow to return.
+	gate, entered chan struct{}
 }
 
 func newFakePort() *fakePort {
@@ -51,6 +54,10 @@ func (f *fakePort) Read(p []byte) (int, error) {
 	}
 }
 func (f *fakePort) Write(p []byte) (int, error) {
+	if f.gate != nil {
+		f.entered <- struct{}{}
+		<-f.gate
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	n := len(p)
@@ -170,5 +177,92 @@ func TestSerialOpenErrors(t *testing.T) {
 	defer c2.Close()
 	if want := (serial.Mode{BaudRate: 9600}); *got != want {
 		t.Fatalf("default mode = %+v; want %+v", *got, want)
+	}
+}
+
+// slowWrite starts a Write of p on a gated fake port, lets its deadline pass while the
+// system call is blocked, and returns the Write's error.
+func slowWrite(t *testing.T, c *serialConn, f *fakePort, p []byte) error {
+	t.Helper()
+	errc := make(chan error, 1)
+	go func() {
+		_, err := c.Write(p)
+		errc <- err
+	}()
+	<-f.entered
+	c.SetWriteDeadline(time.Unix(1, 0))
+	err := <-errc
+	if !errors.Is(err, os.ErrDeadlineExceeded) || !errors.Is(err, ErrPortDead) {
+		t.Fatalf("timed-out write = %v; want a deadline error naming ErrPortDead", err)
+	}
+	c.SetWriteDeadline(time.Time{})
+	return err
+}
+
+// A deadline that passes while a finished write's result is on its way back must not kill
+// the port: all the data went out (seen as a flaky bposlight TestAbortByEOT over a pty,
+// where the cancel of the card wait raced the end of the request's write).
+func TestSerialLateWriteResultKeepsPortAlive(t *testing.T) {
+	f := newFakePort()
+	f.gate, f.entered = make(chan struct{}), make(chan struct{}, 2)
+	c := newSerialConn(f, "fake", 9600)
+	posted := make(chan struct{}, 2)
+	c.afterWrite = func() { posted <- struct{}{} }
+	slowWrite(t, c, f, []byte("abc"))
+	close(f.gate) // the system call returns with all three bytes written
+	<-posted
+	if n, err := c.Write([]byte("d")); n != 1 || err != nil {
+		t.Fatalf("write after a late but complete write = %d, %v; want 1, nil", n, err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if string(f.written) != "abcd" {
+		t.Fatalf("written %q, want \"abcd\"", f.written)
+	}
+}
+
+// A write still blocked at the next call kills the port for good, even if it ends later.
+func TestSerialBlockedWriteKillsPort(t *testing.T) {
+	f := newFakePort()
+	f.gate, f.entered = make(chan struct{}), make(chan struct{}, 2)
+	c := newSerialConn(f, "fake", 9600)
+	posted := make(chan struct{}, 2)
+	c.afterWrite = func() { posted <- struct{}{} }
+	slowWrite(t, c, f, []byte("abc"))
+	if _, err := c.Write([]byte("d")); !errors.Is(err, ErrPortDead) {
+		t.Fatalf("write while the timed-out one is blocked = %v; want ErrPortDead", err)
+	}
+	close(f.gate)
+	<-posted
+	if _, err := c.Write([]byte("e")); !errors.Is(err, ErrPortDead) {
+		t.Fatalf("write after the blocked one ended = %v; want ErrPortDead", err)
+	}
+	if _, err := c.Read(make([]byte, 1)); !errors.Is(err, ErrPortDead) {
+		t.Fatalf("read = %v; want ErrPortDead", err)
+	}
+}
+
+// The next Write with a deadline waits, within it, for the timed-out system call: a client
+// that aborts at once (EOT after a cancelled request) must not find the port dead only
+// because the earlier write's result had not come back yet.
+func TestSerialNextWriteWaitsForLateResult(t *testing.T) {
+	f := newFakePort()
+	f.gate, f.entered = make(chan struct{}), make(chan struct{}, 2)
+	c := newSerialConn(f, "fake", 9600)
+	slowWrite(t, c, f, []byte("abc"))
+	c.SetWriteDeadline(time.Now().Add(time.Minute)) // a bound, not a timing assertion
+	errc := make(chan error, 1)
+	go func() {
+		_, err := c.Write([]byte{0x04})
+		errc <- err
+	}()
+	close(f.gate) // both the blocked write and the new one may now finish
+	if err := <-errc; err != nil {
+		t.Fatalf("write after a late but complete write = %v; want nil", err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if string(f.written) != "abc\x04" {
+		t.Fatalf("written %q, want \"abc\\x04\"", f.written)
 	}
 }

@@ -19,12 +19,12 @@ func Example() {
 		return
 	}
 	defer lib.Close()
-	c, err := bpos1.New(lib, bpos1.Config{Name: "tcp:10.1.1.2:2100"})
+	c, err := bpos1.New(lib, bpos1.Config{Name: "tcp:127.0.0.1:2100"})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	if err := c.OpenTCP(ctx, "10.1.1.2", "2100"); err != nil {
+	if err := c.OpenTCP(ctx, "127.0.0.1", "2100"); err != nil {
 		fmt.Println(err)
 		return
 	}

@@ -107,3 +107,35 @@ func TestProbePrinterWriteActions(t *testing.T) {
 		t.Error("drawer not opened")
 	}
 }
+
+// probe --record writes each attempt's bytes to a capture file that identify reads.
+func TestProbeRecord(t *testing.T) {
+	p, ok := findProtocol("bposlight")
+	if !ok || p.newSim == nil {
+		t.Skip("bposlight not built in")
+	}
+	s, err := p.newSim(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	addr, err := s.ListenTCP("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := realOptions()
+	o.recordDir = t.TempDir()
+	r := probeURL(context.Background(), "tcp://"+addr, o)
+	if r.Protocol != "bposlight" || len(r.Records) != len(r.Attempts) {
+		t.Fatalf("%+v", r)
+	}
+	last := r.Records[len(r.Records)-1]
+	var out syncBuffer
+	a := &app{stdout: &out, stderr: &out}
+	if err := a.run(context.Background(), []string{"identify", last}); err != nil {
+		t.Fatalf("identify %s: %v\n%s", last, err, out.String())
+	}
+	if got := protocolLine(t, out.String()); !strings.HasPrefix(got, "B-POS Light") {
+		t.Errorf("identify named %q", got)
+	}
+}

@@ -19,7 +19,7 @@ var protoBPOS1 = protocol{
 	title:    "Ingenico BPOS1 terminal, native wire (STX/LL/TLV/LRC; PROVISIONAL framing)",
 	identify: bpos1.Identify,
 	newSim:   newBPOS1Sim,
-	faults:   []string{"decline", "host-down", "hang", "big-endian"},
+	faults:   []string{"decline=AMOUNT:CODE", "host-down", "hang", "big-endian"},
 	demo:     demoBPOS1,
 	// No echo: the provisional wire has no documented bank-echo message (bpos1.md §B.3
 	// lists purchase, refund, void, settlement, X, POS info and ping), and the wire backend

@@ -18,7 +18,7 @@ var protoBPOSLight = protocol{
 	title:    "Ingenico B-POS Light terminal (STX/LL/TAG=value;/LRC, TCP port 2000 or 115200 serial)",
 	identify: bposlight.Identify,
 	newSim:   newBPOSLightSim,
-	faults:   []string{"nak", "corrupt", "no-ack", "no-response", "decline", "eot-on-purchase", "disconnect-on", "wait-for-card"},
+	faults:   []string{"nak[=N]", "corrupt[=N]", "no-ack", "no-response", "decline[=RC]", "eot-on-purchase", "disconnect-on=REQ", "wait-for-card"},
 	demo:     demoBPOSLight,
 }
 

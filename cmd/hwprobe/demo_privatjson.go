@@ -21,7 +21,7 @@ var protoPrivatJSON = protocol{
 	identify: privatjson.Identify,
 	busy:     func(err error) bool { return errors.Is(err, privatjson.ErrBusy) },
 	newSim:   newPrivatSim,
-	faults:   []string{"busy", "silent", "decline", "partial", "shared", "step-delay"},
+	faults:   []string{"busy", "silent", "decline", "partial=AMOUNT", "shared", "step-delay=DURATION"},
 	demo:     demoPrivatJSON,
 	echo:     echoPrivatJSON,
 }
@@ -59,7 +59,7 @@ func newPrivatSim(faults []string) (simulator, error) {
 }
 
 // fastPrivatConfig drops the pauses real terminals need; the simulator does not.
-var fastPrivatConfig = privatjson.Config{SendGap: -1, PingPause: -1, PollInterval: -1, SingleConnection: true}
+var fastPrivatConfig = privatjson.Config{SendGap: -1, PingPause: -1, PollInterval: -1}
 
 func demoPrivatJSON(ctx context.Context, _ *demoEnv) []demoRow {
 	const name = "privatjson"

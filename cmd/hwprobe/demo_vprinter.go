@@ -15,7 +15,7 @@ import (
 )
 
 // vprinterFaults are the fault names of `hwprobe sim escpos`.
-var vprinterFaults = []string{"profile", "paper-near-end", "paper-out", "cover-open", "offline", "stop-reading", "drop", "drawer-open-low"}
+var vprinterFaults = []string{"profile=NAME", "paper-near-end=LINES", "paper-out=LINES", "cover-open", "offline", "stop-reading=BYTES", "drop=BYTES", "drawer-open-low"}
 
 // newVPrinterSim configures the virtual printer from fault names: profile=NAME (epson,
 // bixolon, pos5890, xprinter), paper-near-end=LINES, paper-out=LINES, cover-open, offline,

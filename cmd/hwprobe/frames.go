@@ -68,6 +68,7 @@ type recognition struct {
 	frames    int      // whole frames (control bytes not counted)
 	bad       int      // frame-shaped but broken (bad LRC, invalid JSON)
 	controls  int      // ACK/NAK/EOT bytes
+	lrcWithLL int      // STX frames whose LRC covers LL as well as the data
 	explained int      // bytes accounted for
 	first     [][]byte // the first frames, for the hex dump
 	names     []string // method or request names seen, in order, without repeats
@@ -166,9 +167,14 @@ func stxFrames(b []byte, r *recognition, data func(d []byte)) {
 			lrc ^= c
 		}
 		if lrc != b[3+n] {
-			r.bad++
-			b = b[1:]
-			continue
+			// The spec's other reading: the LRC also covers the two LL bytes
+			// (bposlight.md §1.2 "from the packet length to the end of the packet").
+			if lrc^b[1]^b[2] != b[3+n] {
+				r.bad++
+				b = b[1:]
+				continue
+			}
+			r.lrcWithLL++
 		}
 		r.keep(b[:3+n+1])
 		r.explained += 3 + n + 1
@@ -251,7 +257,7 @@ func recogniseSTX(b []byte) recognition {
 	if tlv.frames > text.frames {
 		r = tlv
 	}
-	r.controls, r.explained, r.bad, r.first = all.controls, all.explained, all.bad, all.first
+	r.controls, r.explained, r.bad, r.first, r.lrcWithLL = all.controls, all.explained, all.bad, all.first, all.lrcWithLL
 	if r.frames == 0 {
 		r.framing = framingUnknown
 		if all.controls > 0 && all.controls == len(b) {
@@ -279,8 +285,10 @@ func bpos1ClassName(c uint32) string {
 }
 
 // escposLen returns the length of the ESC/POS command at the start of b (b[0] is ESC, GS,
-// DLE or FS), 0 when b is too short to tell, and -1 when the command is not one this table
-// knows. Lengths from protocols/escpos.md §1.
+// DLE or FS), 0 when b is too short to tell, and -1 when the command is not in this table.
+// The table holds the commands of protocols/escpos.md §1.1-§1.8 (with ESC i / ESC m, the
+// legacy cuts of §1.6), plus ESC $ (absolute position, which the escpos package sends on some
+// profiles, citing the HPRT TP80K manual).
 func escposLen(b []byte) int {
 	if len(b) < 2 {
 		return 0
@@ -294,27 +302,29 @@ func escposLen(b []byte) int {
 	switch b[0] {
 	case 0x10: // DLE
 		switch b[1] {
-		case 0x04: // DLE EOT n
+		case 0x04: // DLE EOT n (§1.8)
 			return need(3)
-		case 0x14: // DLE DC4 fn m t
+		case 0x14: // DLE DC4 1 m t (§1.7)
 			return need(5)
 		}
 	case 0x1C: // FS
 		switch b[1] {
-		case '.', '&':
+		case '.': // FS . cancel Kanji mode (§1.2)
 			return 2
-		case 'C':
-			return need(3)
+		case 'p': // FS p n m legacy NV print (§1.3)
+			return need(4)
 		}
 	case 0x1B: // ESC
 		switch b[1] {
-		case '@', '2', '<':
+		case '@', '2', 'i', 'm': // init, default spacing (§1.1); legacy cuts (§1.6)
 			return 2
-		case 'a', 'E', '-', 't', 'd', 'J', '!', 'G', 'M', '{', '3', 'R', 'V', 'c', 'e', 'U', ' ':
+		case 'a', 'E', '-', 't', 'd', 'J', '!', 'M', '3', 'R': // §1.1, §1.2
 			return need(3)
-		case 'p':
+		case '$': // ESC $ nL nH
+			return need(4)
+		case 'p': // ESC p m t1 t2 (§1.7)
 			return need(5)
-		case '*': // ESC * m nL nH d...
+		case '*': // ESC * m nL nH d... (§1.3)
 			if len(b) < 5 {
 				return 0
 			}
@@ -326,37 +336,34 @@ func escposLen(b []byte) int {
 		}
 	case 0x1D: // GS
 		switch b[1] {
-		case 'V':
+		case 'V': // GS V m [n] (§1.6)
 			if len(b) < 3 {
 				return 0
 			}
-			if b[2] == 65 || b[2] == 66 {
+			if b[2] >= 65 {
 				return need(4)
 			}
 			return 3
-		case '!', 'B', 'H', 'h', 'w', 'f', 'a', 'r', 'I', '/', 'L', 'W':
-			if b[1] == 'L' || b[1] == 'W' {
-				return need(4)
-			}
+		case '!', 'B', 'H', 'h', 'w', 'f', 'a', 'r', 'I': // §1.1, §1.4, §1.8
 			return need(3)
-		case 'v': // GS v 0 m xL xH yL yH d...
+		case 'v': // GS v 0 m xL xH yL yH d... (§1.3)
 			if len(b) < 8 {
 				return 0
 			}
 			x := int(b[4]) | int(b[5])<<8
 			y := int(b[6]) | int(b[7])<<8
 			return need(8 + x*y)
-		case '(': // GS ( k / GS ( L pL pH ...
+		case '(': // GS ( k, GS ( L, GS ( D: pL pH then that many bytes (§1.3, §1.5)
 			if len(b) < 5 {
 				return 0
 			}
 			return need(5 + (int(b[3]) | int(b[4])<<8))
-		case '8': // GS 8 L p1..p4 ...
+		case '8': // GS 8 L p1..p4 ... (§1.3)
 			if len(b) < 7 {
 				return 0
 			}
 			return need(7 + (int(b[3]) | int(b[4])<<8 | int(b[5])<<16 | int(b[6])<<24))
-		case 'k': // GS k m ...
+		case 'k': // GS k m ... (§1.4)
 			if len(b) < 3 {
 				return 0
 			}

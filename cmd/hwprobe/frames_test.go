@@ -4,6 +4,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"testing"
+
+	"github.com/uapos/uapos/escpos"
 )
 
 // h decodes hex written with spaces, as the notes print frames.
@@ -48,6 +50,8 @@ func TestRecognise(t *testing.T) {
 		{"escpos status replies", "12 16 72", framingESCPOSStatus, 3, 0},
 		{"http", hex.EncodeToString([]byte("GET / HTTP/1.0\r\n\r\n")), framingUnknown, 0, 0},
 		{"bad lrc", "02 00 12 52 45 51 3d 43 4f 4e 3b 49 4e 56 4f 49 43 45 3d 33 3b 67", framingUnknown, 0, 0},
+		// bposlight.md §1.2: the LRC read as covering LL too: 66 ^ 00 ^ 12 = 74.
+		{"lrc over LL and data", "02 00 12 52 45 51 3d 43 4f 4e 3b 49 4e 56 4f 49 43 45 3d 33 3b 74", framingSTXText, 1, 0},
 		{"json without terminator", hex.EncodeToString([]byte(`{"method":"PingDevice","step":0}`)), framingUnknown, 0, 0},
 	}
 	for _, tc := range tests {
@@ -124,4 +128,28 @@ func FuzzRecognise(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The escpos package's encoding of the reference receipt, on every profile, reads as ESC/POS:
+// the recogniser (written from the notes) explains what an independent encoder sends.
+func TestRecogniseEscposEncoderOutput(t *testing.T) {
+	doc, err := demoReceipt()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range escpos.Profiles() {
+		prof, err := escpos.LoadProfile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _, err := escpos.NewEncoder(prof).Encode(doc)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		r := recognise(b)
+		if r.framing != framingESCPOS {
+			e := recogniseESCPOS(b)
+			t.Errorf("%s: %v; ESC/POS explains %d of %d bytes, %d unknown commands", name, r.framing, e.explained, len(b), e.bad)
+		}
+	}
 }

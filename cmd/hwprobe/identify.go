@@ -120,6 +120,9 @@ func writeIdentify(w io.Writer, name string, nchunks int, res identifyResult, nf
 			if r.bad > 0 {
 				fmt.Fprintf(w, ", %d broken", r.bad)
 			}
+			if r.lrcWithLL > 0 {
+				fmt.Fprintf(w, ", %d with the LRC over LL and data", r.lrcWithLL)
+			}
 			fmt.Fprintf(w, " (%d%% of bytes explained)\n", r.explained*100/d.bytes)
 			if len(r.names) > 0 {
 				fmt.Fprintf(w, "  seen: %s\n", strings.Join(r.names, ", "))

@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/transport"
+	"github.com/uapos/uapos/transport/capture"
 )
 
 // Probe outcomes.
@@ -66,6 +68,7 @@ type probeReport struct {
 	Advice   string         `json:"advice,omitempty"`
 	Seen     string         `json:"seen_hex,omitempty"` // first bytes the device sent, when unrecognised
 	Attempts []attempt      `json:"attempts"`
+	Records  []string       `json:"records,omitempty"` // capture files written by --record
 	Actions  []actionResult `json:"actions,omitempty"`
 }
 
@@ -74,8 +77,10 @@ type probeOptions struct {
 	timeout                     time.Duration
 	testPrint, kickDrawer, echo bool
 	actions                     actionOptions
-	protocols                   []protocol
-	open                        func(ctx context.Context, url string) (transport.Conn, error)
+	// recordDir, when set, receives one capture file per attempt (transport/capture format).
+	recordDir string
+	protocols []protocol
+	open      func(ctx context.Context, url string) (transport.Conn, error)
 }
 
 // watchConn counts and keeps the first bytes a device sends, and notes a hang-up.
@@ -203,6 +208,15 @@ func probeURL(ctx context.Context, url string, o probeOptions) probeReport {
 			r.Detail = err.Error()
 			return r
 		}
+		var recFile *os.File
+		if o.recordDir != "" {
+			name := filepath.Join(o.recordDir, fmt.Sprintf("%s-%d-%s.cap", fileSafe(url), len(r.Attempts)+1, p.name))
+			if recFile, err = os.Create(name); err == nil {
+				fmt.Fprintf(recFile, "# hwprobe probe %s, attempt %d: %s\n", url, len(r.Attempts)+1, p.name)
+				c = capture.Record(c, recFile)
+				r.Records = append(r.Records, name)
+			}
+		}
 		w := &watchConn{Conn: c}
 		if dl, ok := actx.Deadline(); ok {
 			c.SetDeadline(dl)
@@ -210,6 +224,9 @@ func probeURL(ctx context.Context, url string, o probeOptions) probeReport {
 		desc, err := p.identify(actx, w)
 		c.Close()
 		cancel()
+		if recFile != nil {
+			recFile.Close()
+		}
 		n, first, hangup := w.stats()
 		a := attempt{Protocol: p.name, OK: err == nil, BytesRead: n, Hangup: hangup}
 		if err != nil {
@@ -264,6 +281,17 @@ func probeURL(ctx context.Context, url string, o probeOptions) probeReport {
 	}
 	runActions(ctx, url, o, identified, &r)
 	return r
+}
+
+// fileSafe turns a URL into a file-name part.
+func fileSafe(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+			b[i] = '_'
+		}
+	}
+	return strings.Trim(string(b), "_")
 }
 
 func attemptNames(as []attempt) string {
@@ -323,12 +351,18 @@ func runProbe(ctx context.Context, a *app, args []string) error {
 	fs.BoolVar(&o.echo, "terminal-echo", false, "ask a terminal to test its link to the bank (no payment)")
 	fs.StringVar(&o.actions.profile, "profile", testPrintProfile, "escpos printer profile for --test-print ("+strings.Join(escposProfiles(), ", ")+")")
 	only := fs.String("protocol", "", "try only this protocol")
+	fs.StringVar(&o.recordDir, "record", "", "write the bytes of every attempt to a capture file in this directory (for support tickets; hwprobe identify reads them)")
 	urls, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(urls) == 0 {
 		return errors.New("probe: want at least one URL (tcp://HOST:PORT, serial:///dev/ttyUSB0, usblp:///dev/usb/lp0, usb://VID:PID)")
+	}
+	if o.recordDir != "" {
+		if err := os.MkdirAll(o.recordDir, 0o755); err != nil {
+			return fmt.Errorf("probe: --record: %w", err)
+		}
 	}
 	if *only != "" {
 		p, ok := findProtocol(*only)
@@ -395,6 +429,9 @@ func writeProbe(w io.Writer, reports []probeReport) {
 		}
 		if r.Advice != "" {
 			fmt.Fprintf(w, "      advice: %s\n", r.Advice)
+		}
+		for _, f := range r.Records {
+			fmt.Fprintf(w, "      recorded: %s\n", f)
 		}
 	}
 }

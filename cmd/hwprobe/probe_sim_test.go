@@ -113,10 +113,13 @@ func TestProbeRealProtocolsFailures(t *testing.T) {
 		{silent, problemSilent},
 		{http, problemNonProtocol},
 	} {
-		r := probeURL(context.Background(), "tcp://"+tc.addr, o)
-		if r.Status != statusFail || r.Problem != tc.problem {
-			t.Errorf("%s: %+v, want fail/%s", tc.addr, r, tc.problem)
-		}
+		t.Run(tc.problem, func(t *testing.T) {
+			t.Parallel()
+			r := probeURL(context.Background(), "tcp://"+tc.addr, o)
+			if r.Status != statusFail || r.Problem != tc.problem {
+				t.Errorf("%s: %+v, want fail/%s", tc.addr, r, tc.problem)
+			}
+		})
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 
 // probeTimeout bounds each attempt against the fake peers below. Nothing is asserted about
 // time: a silent peer simply makes every attempt run to it.
-const probeTimeout = 300 * time.Millisecond
+const probeTimeout = time.Second
 
 // pingProtocol is a made-up protocol for testing probe's classification: it writes
 // "PING\n" and wants "PONG\n" back.
@@ -104,16 +104,19 @@ func TestProbeDistinguishesFailures(t *testing.T) {
 		{pong, statusOK, "", "alpha"},
 	}
 	for _, tc := range tests {
-		r := probeURL(context.Background(), "tcp://"+tc.addr, o)
-		if r.Status != tc.status || r.Problem != tc.problem || r.Protocol != tc.protocol {
-			t.Errorf("%s: status %q problem %q protocol %q, want %q %q %q (%+v)", tc.addr, r.Status, r.Problem, r.Protocol, tc.status, tc.problem, tc.protocol, r)
-		}
-		if tc.status == statusFail && r.Advice == "" {
-			t.Errorf("%s: no advice", tc.addr)
-		}
-		if tc.problem == problemNonProtocol && !strings.HasPrefix(r.Seen, "48545450") { // "HTTP"
-			t.Errorf("non-protocol peer: seen %q", r.Seen)
-		}
+		t.Run(tc.status+"-"+tc.problem, func(t *testing.T) {
+			t.Parallel()
+			r := probeURL(context.Background(), "tcp://"+tc.addr, o)
+			if r.Status != tc.status || r.Problem != tc.problem || r.Protocol != tc.protocol {
+				t.Errorf("%s: status %q problem %q protocol %q, want %q %q %q (%+v)", tc.addr, r.Status, r.Problem, r.Protocol, tc.status, tc.problem, tc.protocol, r)
+			}
+			if tc.status == statusFail && r.Advice == "" {
+				t.Errorf("%s: no advice", tc.addr)
+			}
+			if tc.problem == problemNonProtocol && !strings.HasPrefix(r.Seen, "48545450") { // "HTTP"
+				t.Errorf("non-protocol peer: seen %q", r.Seen)
+			}
+		})
 	}
 }
 

@@ -58,6 +58,7 @@ var protocols = []protocol{
 	protoBPOSLight,
 	protoBPOS1,
 	protoPOSAPI,
+	protoSimPays,
 }
 
 // findProtocol returns the protocol called name.

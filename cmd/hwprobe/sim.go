@@ -36,7 +36,7 @@ func runSim(ctx context.Context, a *app, args []string) error {
 		return nil
 	}
 	for _, f := range fl {
-		if !contains(p.faults, faultName(f)) {
+		if !knownFault(p.faults, faultName(f)) {
 			return fmt.Errorf("sim: %s has no fault %q (have: %s)", p.name, f, strings.Join(p.faults, ", "))
 		}
 	}
@@ -89,9 +89,10 @@ func faultName(f string) string {
 	return n
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
+// knownFault reports whether name is one of the fault forms ("paper-out=LINES", "nak[=N]").
+func knownFault(forms []string, name string) bool {
+	for _, f := range forms {
+		if n, _, _ := strings.Cut(strings.TrimSuffix(f, "]"), "["); faultName(n) == name {
 			return true
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -59,5 +60,38 @@ func TestSimCommandErrors(t *testing.T) {
 		if err := a.run(ctx, args); err == nil {
 			t.Errorf("%q: no error", args)
 		}
+	}
+}
+
+// Every fault form in the usage is accepted by its simulator's constructor.
+func TestSimFaultForms(t *testing.T) {
+	examples := map[string]string{
+		"N": "2", "RC": "51", "LINES": "20", "BYTES": "100", "AMOUNT": "10.00",
+		"DURATION": "10ms", "REQ": "PUR", "NAME": "epson", "AMOUNT:CODE": "500:51",
+	}
+	for _, p := range protocols {
+		if p.newSim == nil {
+			continue
+		}
+		for _, form := range p.faults {
+			f := strings.TrimSuffix(form, "]")
+			f, _, _ = strings.Cut(f, "[")
+			if name, arg, ok := strings.Cut(form, "="); ok {
+				arg = strings.TrimSuffix(arg, "]")
+				f = strings.TrimSuffix(name, "[") + "=" + examples[arg]
+			}
+			if !knownFault(p.faults, faultName(f)) {
+				t.Errorf("%s: %q not known", p.name, f)
+			}
+			s, err := p.newSim([]string{f})
+			if err != nil {
+				t.Errorf("%s: newSim(%q): %v", p.name, f, err)
+				continue
+			}
+			s.Close()
+		}
+	}
+	if knownFault(protoBPOSLight.faults, "nonsense") {
+		t.Error("nonsense is a fault")
 	}
 }

@@ -40,7 +40,7 @@ type Server struct {
 	cfg Config
 
 	mu     sync.Mutex // guards ln, conns, closed, calls
-	ln     net.Listener
+	ln     []net.Listener
 	conns  map[io.Closer]struct{}
 	closed bool
 	calls  map[string]int
@@ -86,9 +86,9 @@ func (s *Server) ListenTCP(addr string) (string, error) {
 		ln.Close()
 		return "", errors.New("bpos1sim: server closed")
 	}
-	s.ln = ln
+	s.ln = append(s.ln, ln)
+	s.wg.Add(1) // under mu, so that a concurrent Close waits for the accept loop
 	s.mu.Unlock()
-	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		for {
@@ -110,8 +110,8 @@ func (s *Server) ListenTCP(addr string) (string, error) {
 func (s *Server) Close() error {
 	s.mu.Lock()
 	s.closed = true
-	if s.ln != nil {
-		s.ln.Close()
+	for _, ln := range s.ln {
+		ln.Close()
 	}
 	for c := range s.conns {
 		c.Close()

@@ -201,3 +201,26 @@ func TestListenTCP(t *testing.T) {
 	e.expect(f["ping-reply-le"])
 	e.send([]byte{0x06})
 }
+
+// Close must stop every listener, not only the last one: before the fix a second ListenTCP
+// replaced the first, whose accept loop then kept Close waiting for ever.
+func TestCloseStopsEveryListener(t *testing.T) {
+	srv := bpos1sim.New(bpos1sim.Config{})
+	var addrs []string
+	for range 2 {
+		addr, err := srv.ListenTCP("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addrs = append(addrs, addr)
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, addr := range addrs {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			t.Errorf("%s still accepts after Close", addr)
+		}
+	}
+}

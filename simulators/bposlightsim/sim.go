@@ -3,6 +3,7 @@ package bposlightsim
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -220,7 +221,7 @@ func (s *Server) ListenTCP(addr string) (string, error) {
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("bposlightsim: %w", err)
 	}
 	s.mu.Lock()
 	if s.isClosed {

@@ -3,6 +3,7 @@ package privatsim
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -135,7 +136,7 @@ func (s *Server) ListenTCP(addr string) (string, error) {
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("privatsim: %w", err)
 	}
 	s.lnMu.Lock()
 	if s.closed {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"syscall"
 )
 
 // ErrDropped is returned by ServeConn when Config.DropAfterBytes closed the link.
@@ -323,7 +324,8 @@ func (s *Server) readLoop(ctx context.Context, l *link) error {
 			return ErrDropped
 		}
 		if err != nil {
-			if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrClosedPipe) {
+			// EIO is how a pty master sees the slave side hang up.
+			if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrClosedPipe) || errors.Is(err, syscall.EIO) {
 				return nil
 			}
 			if ctx.Err() != nil {
