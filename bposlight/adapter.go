@@ -354,6 +354,10 @@ func (t *Terminal) mapErr(err error) error {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
 		// No answer: the request may have reached the terminal, so the outcome is unknown.
 		return &payment.Error{Code: payment.CodeLinkTimeout, Args: []string{strconv.FormatInt(t.c.cfg.ResponseTimeout.Milliseconds(), 10)}, Err: err}
+	case errors.Is(err, ErrNAKLimit) && errors.Is(err, ErrBadLRC) && !errors.Is(err, ErrNotDelivered):
+		// The request was acknowledged; the terminal's answer failed its LRC on every resend:
+		// the operation may have run, so this is not DM's 5014 ("did not go through").
+		return &payment.Error{Code: payment.CodeInternal, Kind: payment.ErrLink, DeviceText: "the terminal's answer kept failing its LRC after the request was acknowledged", Err: err}
 	case errors.Is(err, ErrNotDelivered), errors.Is(err, ErrNAKLimit), errors.Is(err, ErrNoACK):
 		return &payment.Error{Code: payment.CodeTerminalLink, Err: err}
 	}

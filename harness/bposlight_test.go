@@ -30,12 +30,6 @@ func bposlightProtocol() protocol {
 				return "no refund in DM's B-POS Light rows (tasks 1, 3, 11 only)"
 			}
 			switch f {
-			case fDisconnectBeforeReply:
-				if op != payment.OpPurchase {
-					return "bposlightsim drops the link only on receiving a request (Faults.DisconnectOn), before doing it: see drop-request; only a purchase (PUR done, link dropped on its CON) is done before the drop"
-				}
-			case fMidReply:
-				return "bposlightsim has no knob to cut a frame (knob request)"
 			case fBusy:
 				return "B-POS Light has no busy answer and bposlightsim no busy knob; the adapter's own 1105 is TestConcurrentCallersSerialise"
 			case fDecline:
@@ -75,10 +69,17 @@ func bposlightTerm(t *testing.T, addr string, cfg bposlight.Config, tc bposlight
 
 func openBposlight(t *testing.T, op payment.Operation, f string, log *slog.Logger, j payment.Journal) *cellEnv {
 	sim := bposlightsim.New(bposlightsim.Config{Logger: log})
-	addr, err := sim.ListenTCP("")
+	simAddr, err := sim.ListenTCP("")
 	if err != nil {
 		t.Fatal(err)
 	}
+	// bposlightsim drops a link only on receiving a request, before doing it (DisconnectOn),
+	// and cannot cut a frame: the harness's Proxy produces those faults.
+	proxy, err := NewProxy(simAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := proxy.Addr()
 	cfg := bposlight.Config{Logger: log}
 	if f == fSilence {
 		cfg.ResponseTimeout, cfg.ACKTimeout = 300*time.Millisecond, 300*time.Millisecond
@@ -88,9 +89,16 @@ func openBposlight(t *testing.T, op payment.Operation, f string, log *slog.Logge
 	e := &cellEnv{term: term, disarm: func() { sim.SetFaults(bposlightsim.Faults{}) }}
 	req := bposlightReq(op)
 	var faults bposlightsim.Faults
+	var pf ProxyFault
 	switch f {
 	case fDisconnectBeforeReply:
-		faults.DisconnectOn = "CON"
+		if op == payment.OpPurchase {
+			faults.DisconnectOn = "CON" // the PUR was done; the link drops on its CON
+		} else {
+			pf = ProxyDropReply // the terminal ACKed and did the request; its answer is lost
+		}
+	case fMidReply:
+		pf = ProxyCutReply
 	case fDropRequest:
 		faults.DisconnectOn = req
 	case fGarbage:
@@ -103,7 +111,11 @@ func openBposlight(t *testing.T, op payment.Operation, f string, log *slog.Logge
 		faults.DeclineRC = 51
 	}
 	e.arm = func() { sim.SetFaults(faults) }
-	if f == fDisconnectBeforeReply || f == fDropRequest {
+	if pf != ProxyNone {
+		e.arm = func() { proxy.Arm(pf, 1) } // the ACK goes through, the answer does not
+		e.disarm = func() { proxy.Arm(ProxyNone, 0) }
+	}
+	if f == fDisconnectBeforeReply || f == fDropRequest || f == fMidReply {
 		// The terminal closed the link; B-POS Light clients do not redial (the caller owns
 		// the link): a new link, client and adapter over the same journal.
 		e.after = func(t *testing.T) {
@@ -111,6 +123,6 @@ func openBposlight(t *testing.T, op payment.Operation, f string, log *slog.Logge
 			e.term, closeLink = bposlightTerm(t, addr, cfg, tc)
 		}
 	}
-	e.close = func() { closeLink(); sim.Close() }
+	e.close = func() { closeLink(); proxy.Close(); sim.Close() }
 	return e
 }

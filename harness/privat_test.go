@@ -12,6 +12,7 @@ import (
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/privatjson"
 	"github.com/uapos/uapos/simulators/privatsim"
+	"github.com/uapos/uapos/ssijson"
 	"github.com/uapos/uapos/transport"
 )
 
@@ -37,9 +38,15 @@ func privatMethod(op payment.Operation) string {
 	return "Purchase"
 }
 
-func privatProtocol() protocol {
+// privatProtocol is the privatjson row, or with ssi the ssijson row (the same wire and
+// client under SSI JSON's own adapter and DM row).
+func privatProtocol(ssi bool) protocol {
+	name := "privatjson"
+	if ssi {
+		name = "ssijson"
+	}
 	return protocol{
-		name: "privatjson",
+		name: name,
 		skip: func(op payment.Operation, f string) string {
 			switch f {
 			case fNAKStorm:
@@ -54,7 +61,9 @@ func privatProtocol() protocol {
 			return ""
 		},
 		want: func(op payment.Operation, f string) error { return linkWant(f) },
-		open: openPrivat,
+		open: func(t *testing.T, op payment.Operation, f string, log *slog.Logger, j payment.Journal) *cellEnv {
+			return openPrivat(t, ssi, op, f, log, j)
+		},
 		known: func(op payment.Operation, f string, err error) string {
 			// privatjson's call waits with select on the reply channel and the link's done
 			// channel; when the reader delivers ErrFrameTooLarge and then sees the
@@ -69,7 +78,7 @@ func privatProtocol() protocol {
 	}
 }
 
-func openPrivat(t *testing.T, op payment.Operation, f string, log *slog.Logger, j payment.Journal) *cellEnv {
+func openPrivat(t *testing.T, ssi bool, op payment.Operation, f string, log *slog.Logger, j payment.Journal) *cellEnv {
 	simCfg := privatsim.Config{GarbageSize: 1 << 20}
 	cfg := privatConfig(log)
 	cfg.MaxFrame = 16 << 10
@@ -96,7 +105,12 @@ func openPrivat(t *testing.T, op payment.Operation, f string, log *slog.Logger, 
 		sim.Close()
 		t.Fatal(err)
 	}
-	term, err := privatjson.NewTerminal(c, privatjson.TerminalConfig{Journal: j, Key: "privat-harness", Logger: log})
+	var term payment.Terminal
+	if ssi {
+		term, err = ssijson.NewTerminal(c, ssijson.TerminalConfig{Journal: j, Key: "ssi-harness", Logger: log})
+	} else {
+		term, err = privatjson.NewTerminal(c, privatjson.TerminalConfig{Journal: j, Key: "privat-harness", Logger: log})
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -175,6 +175,11 @@ func (e *Error) kind() error {
 // fill formats tmpl with Args, or with DeviceText where there are no Args; it reports whether
 // DeviceText went into the text.
 func (e *Error) fill(tmpl string) (string, bool) {
+	if e.Code == CodeLinkTimeout && (len(e.Args) == 0 || e.Args[0] == "" || e.Args[0] == "-") {
+		// DM's 411 names the time-out in ms; without one, say it without the number.
+		tmpl = strings.Replace(strings.Replace(tmpl, " within %s ms", " in time", 1), ": %s ms", "", 1)
+		return tmpl, false
+	}
 	n := strings.Count(tmpl, "%s") + strings.Count(tmpl, "%q")
 	args := make([]any, n)
 	used := false

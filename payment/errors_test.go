@@ -103,6 +103,15 @@ func TestErrorTexts(t *testing.T) {
 	if got := e.Error(); got != "payment: terminal error: пристрій зайнятий (response 1000) [code 5000]" {
 		t.Errorf("5000 Error = %q", got)
 	}
+	if got := (&Error{Code: 411, Args: []string{"-"}}).Error(); got != "payment: no answer from the terminal in time [code 411]" {
+		t.Errorf("411 without a time = %q", got)
+	}
+	if got := (&Error{Code: 411}).Ukrainian(); got != "Error receiving TimeOut" {
+		t.Errorf("411 Ukrainian without a time = %q", got)
+	}
+	if got := (&Error{Code: 411, Args: []string{"310000"}}).Ukrainian(); got != "Error receiving TimeOut: 310000 ms" {
+		t.Errorf("411 Ukrainian = %q", got)
+	}
 	cause := errors.New("read tcp: connection reset")
 	e = &Error{Code: 5014, Err: cause}
 	if !errors.Is(e, cause) || !errors.Is(e, ErrLink) {

@@ -61,9 +61,22 @@ func (p *MaskedPAN) UnmarshalText(b []byte) error {
 // consecutive groups hold 13 to 19 digits, so a card number printed next to another number
 // is not missed; a plain run of more than 19 digits is not a card number and stays.
 func RedactPANs(s string) string {
-	if !hasLongDigitRun(s) {
-		return s
+	// A pass can leave the last digits of a masked number next to a further digit group, a
+	// new run by the same rules; passes repeat until nothing changes, so the result is
+	// stable (redacting it again changes nothing). Each pass that changes s masks digits,
+	// so this ends.
+	for hasLongDigitRun(s) {
+		r := redactOnce(s)
+		if r == s {
+			break
+		}
+		s = r
 	}
+	return s
+}
+
+// redactOnce is one left-to-right pass of RedactPANs.
+func redactOnce(s string) string {
 	var out strings.Builder
 	i := 0
 	for i < len(s) {

@@ -338,6 +338,10 @@ func (c *Client) callOn(ctx context.Context, l *link, req Request, handshake boo
 		return c.finish(l, req.Method, r)
 	case <-l.done:
 		stopPoll()
+		if r, ok := delivered(w); ok {
+			// The reply came before the link closed; select picked the close at random.
+			return c.finish(l, req.Method, r)
+		}
 		return nil, &LinkError{Op: req.Method, Sent: true, Err: l.err}
 	case <-ctx.Done():
 		stopPoll()
@@ -367,6 +371,9 @@ func (c *Client) callOn(ctx context.Context, l *link, req Request, handshake boo
 		}
 		return m, errors.Join(err, cause)
 	case <-l.done:
+		if r, ok := delivered(w); ok {
+			return c.finish(l, req.Method, r)
+		}
 	case <-ictx.Done():
 	}
 	l.unregister(w)
@@ -450,26 +457,41 @@ func (c *Client) serviceOn(ctx context.Context, l *link, req Request) (*Message,
 		l.sendFailed(n, err)
 		return nil, &LinkError{Op: msgType, Sent: n > 0, Err: err}
 	}
+	var r reply
 	select {
-	case r := <-w.ch:
-		if r.err != nil {
-			return nil, &ProtocolError{Op: msgType, Err: r.err}
-		}
-		m := r.m
-		if strings.EqualFold(m.MsgType(), MsgMethodNotImplemented) {
-			return nil, fmt.Errorf("privatjson: %s: %w", msgType, ErrNotImplemented)
-		}
-		if m.HasError && m.Error {
-			return m, &ResponseError{Method: msgType, ResponseCode: m.ResponseCode(), Description: m.ErrorDescription, Message: m}
-		}
-		return m, nil
+	case r = <-w.ch:
 	case <-l.done:
-		return nil, &LinkError{Op: msgType, Sent: true, Err: l.err}
+		var ok bool
+		if r, ok = delivered(w); !ok {
+			return nil, &LinkError{Op: msgType, Sent: true, Err: l.err}
+		}
 	case <-ctx.Done():
 		// A late reply is dropped, or taken by the next request of the same type: service
 		// replies carry state, not money, so the link stays.
 		l.unregister(w)
 		return nil, &LinkError{Op: msgType, Sent: true, Err: errors.Join(ErrNoReply, ctx.Err())}
+	}
+	if r.err != nil {
+		return nil, &ProtocolError{Op: msgType, Err: r.err}
+	}
+	m := r.m
+	if strings.EqualFold(m.MsgType(), MsgMethodNotImplemented) {
+		return nil, fmt.Errorf("privatjson: %s: %w", msgType, ErrNotImplemented)
+	}
+	if m.HasError && m.Error {
+		return m, &ResponseError{Method: msgType, ResponseCode: m.ResponseCode(), Description: m.ErrorDescription, Message: m}
+	}
+	return m, nil
+}
+
+// delivered returns the reply already handed to w, if any. The reader delivers a reply
+// before it can close the link, so after the link is done a buffered reply is the answer.
+func delivered(w *waiter) (reply, bool) {
+	select {
+	case r := <-w.ch:
+		return r, true
+	default:
+		return reply{}, false
 	}
 }
 
