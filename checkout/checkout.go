@@ -285,26 +285,13 @@ func (c *Checkout) Sell(ctx context.Context, s Sale) (*Outcome, error) {
 	}
 
 	// 1. The card part.
-	cardAmount := s.TerminalAmount()
-	if cardAmount > 0 && p.card == nil {
-		if c.cfg.Terminal == nil {
-			return c.fail(out, ErrNoTerm)
-		}
-		res, err := c.cfg.Terminal.Purchase(ctx, payment.Request{TransactionID: s.TransactionID, Amount: cardAmount, Merchant: s.Merchant})
+	if amt := s.TerminalAmount(); amt > 0 && p.card == nil {
+		req := payment.Request{TransactionID: s.TransactionID, Amount: amt, Merchant: s.Merchant}
+		card, err := c.cardStep(ctx, out, func(t payment.Terminal) (*payment.Result, error) { return t.Purchase(ctx, req) })
 		if err != nil {
-			if payment.Classify(res, err) == payment.StateUnknown {
-				// Leave the sale open: the next call reconciles through the terminal's journal.
-				return out, err
-			}
-			return c.fail(out, err)
-		}
-		if res == nil || !res.Approved {
-			return c.fail(out, ErrNotPaid)
-		}
-		if err := c.note(s.TransactionID, refCard, res); err != nil {
 			return out, err
 		}
-		p.card = res
+		p.card = card
 	}
 	out.Card = p.card
 
@@ -367,6 +354,32 @@ func (c *Checkout) complete(ctx context.Context, s Sale, p progress, out *Outcom
 		return out, &payment.Error{Code: payment.CodeJournal, Err: err}
 	}
 	return out, nil
+}
+
+// cardStep runs the terminal part of a sale or return and journals its result. An unknown
+// outcome leaves the entry open, so the next call with the same id reconciles through the
+// terminal's own journal; any other failure ends the entry.
+func (c *Checkout) cardStep(ctx context.Context, out *Outcome, run func(payment.Terminal) (*payment.Result, error)) (*payment.Result, error) {
+	if c.cfg.Terminal == nil {
+		_, err := c.fail(out, ErrNoTerm)
+		return nil, err
+	}
+	res, err := run(c.cfg.Terminal)
+	if err != nil {
+		if payment.Classify(res, err) == payment.StateUnknown {
+			return nil, err
+		}
+		_, err = c.fail(out, err)
+		return nil, err
+	}
+	if res == nil || !res.Approved {
+		_, err := c.fail(out, ErrNotPaid)
+		return nil, err
+	}
+	if err := c.note(out.TransactionID, refCard, res); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 func (c *Checkout) fail(out *Outcome, err error) (*Outcome, error) {

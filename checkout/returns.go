@@ -61,29 +61,17 @@ func (c *Checkout) Return(ctx context.Context, r Return) (*Outcome, error) {
 	}
 	out := &Outcome{TransactionID: r.TransactionID}
 	if amt := s.TerminalAmount(); amt > 0 && p.card == nil {
-		if c.cfg.Terminal == nil {
-			return c.fail(out, ErrNoTerm)
-		}
 		req := payment.Request{TransactionID: r.TransactionID, Amount: amt, Merchant: r.Merchant, RRN: r.RRN, Invoice: r.Invoice}
-		var res *payment.Result
-		if r.Mode == ReturnCancel {
-			res, err = c.cfg.Terminal.Cancel(ctx, req)
-		} else {
-			res, err = c.cfg.Terminal.Refund(ctx, req)
-		}
-		if err != nil {
-			if payment.Classify(res, err) == payment.StateUnknown {
-				return out, err
+		card, err := c.cardStep(ctx, out, func(t payment.Terminal) (*payment.Result, error) {
+			if r.Mode == ReturnCancel {
+				return t.Cancel(ctx, req)
 			}
-			return c.fail(out, err)
-		}
-		if res == nil || !res.Approved {
-			return c.fail(out, ErrNotPaid)
-		}
-		if err := c.note(r.TransactionID, refCard, res); err != nil {
+			return t.Refund(ctx, req)
+		})
+		if err != nil {
 			return out, err
 		}
-		p.card = res
+		p.card = card
 	}
 	out.Card = p.card
 	if p.fiscal == nil {
