@@ -74,7 +74,7 @@ func testPrintESCPOS(ctx context.Context, c transport.Conn, o actionOptions) (st
 	if err != nil {
 		return "", err
 	}
-	msg := fmt.Sprintf("sent with profile %s, code page %s, %d characters not exact", name, rep.Charset, len(rep.Inexact))
+	msg := fmt.Sprintf("sent with profile %s, code page %s, %s not exact", name, rep.Charset, plural(len(rep.Inexact), "character"))
 	// A status read after the job: the printer answers it once it has taken the job in.
 	if st, err := p.Status(ctx); err == nil {
 		msg += "; printer then " + describeStatus(st)

@@ -39,6 +39,16 @@ func TestDemo(t *testing.T) {
 			t.Errorf("protocol %s has a demo but no row", p.name)
 		}
 	}
+	// The package-mode sale (issue 11): both the sale and the auto-cancel ran and were ok.
+	okSteps := map[string]bool{}
+	for _, r := range sum.Rows {
+		if r.Protocol == "checkout" && r.Status == statusOK {
+			okSteps[r.Step] = true
+		}
+	}
+	if !okSteps["cash + card sale"] || !okSteps["fiscal fails: auto-cancel"] {
+		t.Errorf("package-mode rows missing or failed: %v", okSteps)
+	}
 	if p, ok := findProtocol("escpos"); ok && p.demo != nil {
 		if len(sum.Files) == 0 || sum.Files[0] != out {
 			t.Fatalf("files %q, want %s", sum.Files, out)

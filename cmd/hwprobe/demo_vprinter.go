@@ -117,7 +117,7 @@ func demoVPrinter(ctx context.Context, d *demoEnv) []demoRow {
 		return rows
 	}
 	rep, err := p.Print(ctx, doc)
-	if !add("print receipt", err, fmt.Sprintf("profile %s, code page %s, %d characters not exact", demoProfile, rep.Charset, len(rep.Inexact))) {
+	if !add("print receipt", err, fmt.Sprintf("profile %s, code page %s, %s not exact", demoProfile, rep.Charset, plural(len(rep.Inexact), "character"))) {
 		return rows
 	}
 	dr, err := drawer.New(conn, drawer.Config{})

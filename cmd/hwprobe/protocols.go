@@ -59,6 +59,7 @@ var protocols = []protocol{
 	protoBPOS1,
 	protoPOSAPI,
 	protoSimPays,
+	protoCheckout,
 }
 
 // findProtocol returns the protocol called name.
