@@ -14,6 +14,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"log/slog"
+
 	"github.com/uapos/uapos/payment"
 )
 
@@ -27,6 +29,8 @@ var assets embed.FS
 type demoEnv struct {
 	// out is where the printer demo writes the rendered receipt PNG.
 	out string
+	// log receives the drivers' debug records (--debug); it discards them otherwise.
+	log *slog.Logger
 	mu  sync.Mutex
 	// written lists the files the demo wrote.
 	written []string
@@ -57,12 +61,16 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	out := fs.String("out", filepath.Join(os.TempDir(), "uapos-demo-receipt.png"), "where to write the rendered receipt PNG")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this long")
+	debug := fs.Bool("debug", false, "log every driver's debug records to stderr (card numbers are masked)")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	d := &demoEnv{out: *out}
+	d := &demoEnv{out: *out, log: slog.New(slog.DiscardHandler)}
+	if *debug {
+		d.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	var rows []demoRow
 	ran := 0
 	for _, p := range protocols {

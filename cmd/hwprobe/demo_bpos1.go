@@ -58,7 +58,7 @@ func newBPOS1Sim(faults []string) (simulator, error) {
 // fastBPOS1 polls without pausing: the simulators answer at once.
 var fastBPOS1 = bpos1.Config{PollInterval: -1}
 
-func demoBPOS1(ctx context.Context, _ *demoEnv) []demoRow {
+func demoBPOS1(ctx context.Context, d *demoEnv) []demoRow {
 	const name = "bpos1"
 	sim := bpos1sim.New(bpos1sim.Config{})
 	defer sim.Close()
@@ -73,10 +73,13 @@ func demoBPOS1(ctx context.Context, _ *demoEnv) []demoRow {
 	defer conn.Close()
 	cfg := fastBPOS1
 	cfg.Name = "tcp:" + addr
-	rows := demoBPOS1Lib(ctx, name+" wire", bpos1.NewWireLib(conn, bpos1.WireConfig{}), cfg, false)
+	cfg.Logger = d.log
+	rows := demoBPOS1Lib(ctx, name+" wire", bpos1.NewWireLib(conn, bpos1.WireConfig{Logger: d.log}), cfg, false)
 	// The vendor-library backend, against the library simulator (in process: the simulated
 	// library's CommOpenTCP opens nothing on the network).
-	return append(rows, demoBPOS1Lib(ctx, name+" lib", bpos1sim.NewLibrary(bpos1sim.Config{}), fastBPOS1, true)...)
+	libCfg := fastBPOS1
+	libCfg.Logger = d.log
+	return append(rows, demoBPOS1Lib(ctx, name+" lib", bpos1sim.NewLibrary(bpos1sim.Config{}), libCfg, true)...)
 }
 
 func demoBPOS1Lib(ctx context.Context, name string, lib bpos1.Lib, cfg bpos1.Config, open bool) []demoRow {
@@ -90,7 +93,7 @@ func demoBPOS1Lib(ctx context.Context, name string, lib bpos1.Lib, cfg bpos1.Con
 		}
 		defer c.Close()
 	}
-	t, err := bpos1.NewTerminal(c, bpos1.TerminalConfig{Bank: payment.BankOschad})
+	t, err := bpos1.NewTerminal(c, bpos1.TerminalConfig{Bank: payment.BankOschad, Logger: cfg.Logger})
 	if err != nil {
 		return demoFail(name, "adapter", err)
 	}

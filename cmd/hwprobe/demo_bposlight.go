@@ -68,7 +68,7 @@ func newBPOSLightSim(faults []string) (simulator, error) {
 	return bposlightsim.New(cfg), nil
 }
 
-func demoBPOSLight(ctx context.Context, _ *demoEnv) []demoRow {
+func demoBPOSLight(ctx context.Context, d *demoEnv) []demoRow {
 	const name = "bposlight"
 	sim := bposlightsim.New(bposlightsim.Config{})
 	defer sim.Close()
@@ -81,7 +81,7 @@ func demoBPOSLight(ctx context.Context, _ *demoEnv) []demoRow {
 		return demoFail(name, "connect", err)
 	}
 	defer conn.Close()
-	t, err := bposlight.NewTerminal(bposlight.New(conn, bposlight.Config{}), bposlight.TerminalConfig{Bank: payment.BankPivdennyi})
+	t, err := bposlight.NewTerminal(bposlight.New(conn, bposlight.Config{Logger: d.log}), bposlight.TerminalConfig{Bank: payment.BankPivdennyi, Logger: d.log})
 	if err != nil {
 		return demoFail(name, "adapter", err)
 	}

@@ -22,7 +22,7 @@ var protoCheckout = protocol{
 	demo:  demoCheckout,
 }
 
-func demoCheckout(ctx context.Context, _ *demoEnv) []demoRow {
+func demoCheckout(ctx context.Context, d *demoEnv) []demoRow {
 	const name = "checkout"
 	bank := privatsim.New(privatsim.Config{})
 	defer bank.Close()
@@ -31,12 +31,14 @@ func demoCheckout(ctx context.Context, _ *demoEnv) []demoRow {
 		return demoFail(name, "start terminal simulator", err)
 	}
 	dial := func(ctx context.Context) (transport.Conn, error) { return transport.Open(ctx, "tcp://"+baddr) }
-	client, err := privatjson.Open(ctx, dial, fastPrivatConfig)
+	pcfg := fastPrivatConfig
+	pcfg.Logger = d.log
+	client, err := privatjson.Open(ctx, dial, pcfg)
 	if err != nil {
 		return demoFail(name, "connect terminal", err)
 	}
 	defer client.Close()
-	term, err := privatjson.NewTerminal(client, privatjson.TerminalConfig{})
+	term, err := privatjson.NewTerminal(client, privatjson.TerminalConfig{Logger: d.log})
 	if err != nil {
 		return demoFail(name, "terminal adapter", err)
 	}
@@ -55,7 +57,7 @@ func demoCheckout(ctx context.Context, _ *demoEnv) []demoRow {
 	if err != nil {
 		return demoFail(name, "printer profile", err)
 	}
-	printer := escpos.NewPrinter(pconn, prof)
+	printer := escpos.NewPrinter(pconn, prof, escpos.PrinterConfig{Logger: d.log})
 	drw, err := drawer.New(pconn, drawer.Config{})
 	if err != nil {
 		return demoFail(name, "drawer", err)

@@ -17,13 +17,13 @@ var protoPOSAPI = protocol{
 	demo:  demoPOSAPI,
 }
 
-func demoPOSAPI(ctx context.Context, _ *demoEnv) []demoRow {
+func demoPOSAPI(ctx context.Context, d *demoEnv) []demoRow {
 	const name = "posapi"
-	c, err := posapi.New(posapisim.New(posapisim.Config{}), posapi.Config{})
+	c, err := posapi.New(posapisim.New(posapisim.Config{}), posapi.Config{Logger: d.log})
 	if err != nil {
 		return demoFail(name, "client", err)
 	}
-	t, err := posapi.NewTerminal(c, posapi.TerminalConfig{Bank: payment.BankRaiffeisen})
+	t, err := posapi.NewTerminal(c, posapi.TerminalConfig{Bank: payment.BankRaiffeisen, Logger: d.log})
 	if err != nil {
 		return demoFail(name, "adapter", err)
 	}

@@ -61,7 +61,7 @@ func newPrivatSim(faults []string) (simulator, error) {
 // fastPrivatConfig drops the pauses real terminals need; the simulator does not.
 var fastPrivatConfig = privatjson.Config{SendGap: -1, PingPause: -1, PollInterval: -1}
 
-func demoPrivatJSON(ctx context.Context, _ *demoEnv) []demoRow {
+func demoPrivatJSON(ctx context.Context, d *demoEnv) []demoRow {
 	const name = "privatjson"
 	sim := privatsim.New(privatsim.Config{})
 	defer sim.Close()
@@ -70,12 +70,14 @@ func demoPrivatJSON(ctx context.Context, _ *demoEnv) []demoRow {
 		return demoFail(name, "start simulator", err)
 	}
 	dial := func(ctx context.Context) (transport.Conn, error) { return transport.Open(ctx, "tcp://"+addr) }
-	c, err := privatjson.Open(ctx, dial, fastPrivatConfig)
+	cfg := fastPrivatConfig
+	cfg.Logger = d.log
+	c, err := privatjson.Open(ctx, dial, cfg)
 	if err != nil {
 		return demoFail(name, "connect", err)
 	}
 	defer c.Close()
-	t, err := privatjson.NewTerminal(c, privatjson.TerminalConfig{Bank: payment.BankPrivat})
+	t, err := privatjson.NewTerminal(c, privatjson.TerminalConfig{Bank: payment.BankPrivat, Logger: d.log})
 	if err != nil {
 		return demoFail(name, "adapter", err)
 	}

@@ -21,7 +21,7 @@ var protoSSIJSON = protocol{
 	demo:   demoSSIJSON,
 }
 
-func demoSSIJSON(ctx context.Context, _ *demoEnv) []demoRow {
+func demoSSIJSON(ctx context.Context, d *demoEnv) []demoRow {
 	const name = "ssijson"
 	sim := privatsim.New(privatsim.Config{})
 	defer sim.Close()
@@ -37,12 +37,14 @@ func demoSSIJSON(ctx context.Context, _ *demoEnv) []demoRow {
 	if err != nil {
 		return demoFail(name, "start simulator", err)
 	}
-	c, err := ssijson.Open(ctx, host, port, fastPrivatConfig)
+	cfg := fastPrivatConfig
+	cfg.Logger = d.log
+	c, err := ssijson.Open(ctx, host, port, cfg)
 	if err != nil {
 		return demoFail(name, "connect", err)
 	}
 	defer c.Close()
-	t, err := ssijson.NewTerminal(c, ssijson.TerminalConfig{Bank: payment.BankSSI})
+	t, err := ssijson.NewTerminal(c, ssijson.TerminalConfig{Bank: payment.BankSSI, Logger: d.log})
 	if err != nil {
 		return demoFail(name, "adapter", err)
 	}

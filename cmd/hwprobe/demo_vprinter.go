@@ -83,7 +83,7 @@ func demoReceipt() (*escpos.Document, error) {
 // rendered paper to d.out.
 func demoVPrinter(ctx context.Context, d *demoEnv) []demoRow {
 	const name = "escpos"
-	sim := vprinter.New(vprinter.Config{})
+	sim := vprinter.New(vprinter.Config{Logger: d.log})
 	defer sim.Close()
 	addr, err := sim.ListenTCP("127.0.0.1:0")
 	if err != nil {
@@ -107,7 +107,7 @@ func demoVPrinter(ctx context.Context, d *demoEnv) []demoRow {
 		rows = append(rows, demoRow{name, step, statusOK, detail})
 		return true
 	}
-	p := escpos.NewPrinter(conn, prof)
+	p := escpos.NewPrinter(conn, prof, escpos.PrinterConfig{Logger: d.log})
 	st, err := p.Status(ctx)
 	if !add("status", err, describeStatus(st)) {
 		return rows
@@ -120,7 +120,7 @@ func demoVPrinter(ctx context.Context, d *demoEnv) []demoRow {
 	if !add("print receipt", err, fmt.Sprintf("profile %s, code page %s, %s not exact", demoProfile, rep.Charset, plural(len(rep.Inexact), "character"))) {
 		return rows
 	}
-	dr, err := drawer.New(conn, drawer.Config{})
+	dr, err := drawer.New(conn, drawer.Config{Logger: d.log})
 	if err == nil {
 		err = dr.Open(ctx)
 	}
