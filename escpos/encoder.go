@@ -418,8 +418,16 @@ func (j *job) qr(b *Block, maxDots int) error {
 		if m := j.e.p.QRMaxModule; m > 0 && size > m {
 			size = m
 		}
-		j.out, err = AppendQR(j.out, []byte(b.Data), size, lvl)
-		return err
+		// The printed symbol is cells × module size dots with no quiet zone (escpos.md §1.5
+		// fn 182: H = V = cells·module size), so what follows (a GS k barcode, §1.4) would
+		// print right against its last row. Feed the 4-module quiet zone below it with
+		// ESC J (§1.1), as RenderQR keeps it in the raster fallback; a motion unit is never
+		// smaller than a dot (§1.1 ESC 3: n/180″ or n/203″), so 4·size units cover 4 modules.
+		if j.out, err = AppendQR(j.out, []byte(b.Data), size, lvl); err != nil {
+			return err
+		}
+		j.out = AppendFeedUnits(j.out, byte(4*clamp(size, 1, 16)))
+		return nil
 	}
 	r, err := RenderQR(b.Data, size, lvl, maxDots)
 	if err != nil {

@@ -255,3 +255,35 @@ func TestProfiles(t *testing.T) {
 		t.Error("unknown charset accepted")
 	}
 }
+
+// A native QR followed by an EAN-13, bytes written by hand from escpos.md: §1.1 (ESC @,
+// ESC a 1, ESC J n), §1.2 (ESC t 46), §1.5 (fn 165 model 2, fn 167 size 6, fn 169 M, fn 180
+// store with pL = 5+3, fn 181 print), §1.4 (GS h 80, GS w 3, GS H 2, GS k 67 13 digits).
+// §1.5 fn 182 says the printed symbol is cells·module size dots, quiet zone not included,
+// so the encoder feeds 4 modules (ESC J 24) after fn 181: without it the barcode's bars
+// print right against the QR's last row.
+func TestEncodeQRThenEAN13Golden(t *testing.T) {
+	doc := &Document{Blocks: []Block{
+		{Type: BlockQR, Data: "UAPOS", Size: 6, EC: "M", Align: "center"},
+		{Type: BlockEAN13, Data: "4820024700016", Align: "center"},
+	}}
+	got, _, err := NewEncoder(mustProfile(t, "epson-tm-t20")).Encode(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []byte
+	want = append(want, 0x1B, 0x40, 0x1B, 0x74, 0x2E) // ESC @, ESC t 46
+	want = append(want, 0x1B, 0x61, 0x01)             // ESC a 1 (centre)
+	want = append(want, 0x1D, 0x28, 0x6B, 0x04, 0x00, 0x31, 0x41, 0x32, 0x00)
+	want = append(want, 0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x43, 0x06)
+	want = append(want, 0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x45, 0x31)
+	want = append(want, 0x1D, 0x28, 0x6B, 0x08, 0x00, 0x31, 0x50, 0x30, 'U', 'A', 'P', 'O', 'S')
+	want = append(want, 0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x51, 0x30)
+	want = append(want, 0x1B, 0x4A, 0x18) // ESC J 24: quiet zone below
+	want = append(want, 0x1D, 0x68, 0x50, 0x1D, 0x77, 0x03, 0x1D, 0x48, 0x02)
+	want = append(want, 0x1D, 0x6B, 0x43, 0x0D)
+	want = append(want, "4820024700016"...)
+	if !bytes.Equal(got, want) {
+		t.Errorf("got\n% X\nwant\n% X", got, want)
+	}
+}

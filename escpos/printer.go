@@ -191,16 +191,62 @@ func (p *Printer) StoreLogo(ctx context.Context, key string, img image.Image) (b
 	return true, nil
 }
 
+// ErrNotPrinter reports that the peer answered DLE EOT with bytes no ESC/POS printer sends
+// (text, garbage, extra replies): whatever answers on the link is something else. [Identify]
+// wraps it together with a *[ProtocolError] naming the first offending byte.
+var ErrNotPrinter = errors.New("escpos: not an ESC/POS printer")
+
+// identifyAllowance is how many bytes other than the status reply Identify accepts per
+// DLE EOT request: one 4-byte ASB frame (first byte 0xx1xx00, then 0xx0xxxx) plus two
+// XON/XOFF bytes (escpos.md §1.8). Anything beyond, or any byte of another shape, is not
+// a printer.
+const identifyAllowance = 6
+
+// identifyQuiet is how long Identify keeps listening after the last reply for surplus
+// bytes (a second reply, trailing text) that would show the peer is not a printer.
+const identifyQuiet = 100 * time.Millisecond
+
 // Identify sends DLE EOT 1-4 on c (real-time status requests: nothing is printed) and
 // describes the printer from the replies, e.g. "ESC/POS printer (online, paper near end)".
-// Without a reply it returns an error wrapping [ErrNoReply]. It waits up to 1 s per reply
-// unless ctx ends sooner.
+// It is strict, because the link may lead to anything: each request must be answered by
+// exactly one byte with the fixed DLE EOT pattern 0xx1xx10 (escpos.md §1.8), among at most
+// one ASB frame and XON/XOFF bytes, and nothing more may arrive within 100 ms after the last
+// reply. Other bytes give an error wrapping [ErrNotPrinter] and a *[ProtocolError]; no
+// reply gives an error wrapping [ErrNoReply]. It waits up to 1 s per reply unless ctx ends
+// sooner.
 func Identify(ctx context.Context, c transport.Conn) (string, error) {
-	s, err := QueryStatus(ctx, c, time.Second, StatusPrinter, StatusOffline, StatusError, StatusPaper)
+	s, err := queryStatus(ctx, c, time.Second, true, StatusPrinter, StatusOffline, StatusError, StatusPaper)
 	if err != nil {
 		return "", err
 	}
 	return "ESC/POS printer (" + s.String() + ")", nil
+}
+
+// strayFilter accepts the bytes a printer may send besides a DLE EOT reply while Identify
+// waits: XON/XOFF and the bytes of one ASB frame in order.
+type strayFilter struct {
+	n      int // bytes accepted in this request's window
+	asbPos int // 0 = outside an ASB frame, 1..3 = bytes of the frame seen so far
+}
+
+// accept reports whether b may be skipped; a status-shaped byte is never stray here.
+func (f *strayFilter) accept(b byte) bool {
+	if f.n++; f.n > identifyAllowance {
+		return false
+	}
+	switch {
+	case b == xon || b == xoff:
+		return true
+	case asbFirst(b):
+		f.asbPos = 1
+		return true
+	case f.asbPos > 0 && asbRest(b):
+		if f.asbPos++; f.asbPos == 4 {
+			f.asbPos = 0
+		}
+		return true
+	}
+	return false
 }
 
 // maxStray bounds how many unrelated bytes (ASB frames, XON/XOFF, stale data) are skipped
@@ -212,6 +258,11 @@ const maxStray = 64
 // unrelated bytes (ASB frames, XON/XOFF). It is what [Printer.Status] and the drawer package
 // use; call it directly on a link that no Printer is using at the same time.
 func QueryStatus(ctx context.Context, c transport.Conn, timeout time.Duration, kinds ...StatusKind) (Status, error) {
+	return queryStatus(ctx, c, timeout, false, kinds...)
+}
+
+// queryStatus is [QueryStatus]; strict is Identify's mode (see [Identify]).
+func queryStatus(ctx context.Context, c transport.Conn, timeout time.Duration, strict bool, kinds ...StatusKind) (Status, error) {
 	var s Status
 	stop := context.AfterFunc(ctx, func() { _ = c.SetDeadline(time.Unix(1, 0)) })
 	defer func() {
@@ -234,9 +285,13 @@ func QueryStatus(ctx context.Context, c transport.Conn, timeout time.Duration, k
 			return s, fmt.Errorf("escpos: dle eot %d: %w", k, ctxOr(ctx, err))
 		}
 		stray := 0
+		var sf strayFilter
 		for {
 			n, err := c.Read(buf[:])
 			if n == 1 {
+				if strict && !IsStatusReply(buf[0]) && !sf.accept(buf[0]) {
+					return s, notPrinter("dle eot "+itoa(int(k)), sf.n-1, buf[0])
+				}
 				if IsStatusReply(buf[0]) {
 					if err := DecodeStatus(k, buf[0], &s); err != nil {
 						return s, err
@@ -264,7 +319,46 @@ func QueryStatus(ctx context.Context, c transport.Conn, timeout time.Duration, k
 			return s, fmt.Errorf("escpos: dle eot %d: %w", k, err)
 		}
 	}
+	if strict {
+		return s, quietAfter(ctx, c)
+	}
 	return s, nil
+}
+
+// notPrinter builds Identify's error for byte b at offset off of a reply window.
+func notPrinter(op string, off int, b byte) error {
+	return fmt.Errorf("%w: %w", ErrNotPrinter, &ProtocolError{Op: op, Offset: off, Byte: b,
+		Err: errors.New("not a dle eot reply")})
+}
+
+// quietAfter listens for identifyQuiet (or until ctx ends) after Identify's last reply: a
+// printer has nothing more to say, except possibly an ASB frame or XON/XOFF. The caller has
+// armed the ctx-to-deadline hook.
+func quietAfter(ctx context.Context, c transport.Conn) error {
+	dl := time.Now().Add(identifyQuiet)
+	if d, ok := ctx.Deadline(); ok && d.Before(dl) {
+		dl = d
+	}
+	if err := c.SetDeadline(dl); err != nil {
+		return fmt.Errorf("escpos: set deadline: %w", err)
+	}
+	var sf strayFilter
+	var buf [1]byte
+	for {
+		n, err := c.Read(buf[:])
+		if n == 1 && !sf.accept(buf[0]) { // a second status reply is surplus too
+			return notPrinter("after dle eot 4", sf.n-1, buf[0])
+		}
+		if n == 1 || (err == nil && time.Now().Before(dl)) {
+			continue
+		}
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return fmt.Errorf("escpos: identify: %w", ctx.Err())
+		}
+		// Deadline (the quiet window, or ctx's own deadline), EOF or a link error: all the
+		// replies were valid and nothing else came.
+		return nil
+	}
 }
 
 func ctxOr(ctx context.Context, err error) error {

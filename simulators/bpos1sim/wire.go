@@ -146,6 +146,9 @@ func (s *Server) ServeConn(ctx context.Context, c io.ReadWriteCloser) error {
 	}
 	for {
 		data, err := sc.readFrame()
+		if errors.Is(err, errEOT) {
+			continue // the ECR's EOT aborts an exchange; while idle there is nothing to abort
+		}
 		if err != nil {
 			if errors.Is(err, io.EOF) || ctx.Err() != nil {
 				return nil
@@ -192,7 +195,8 @@ var errEOT = errors.New("bpos1sim: EOT from the ECR")
 
 // readFrame reads the next frame, answering NAK to a bad LRC; the caller ACKs a good one
 // (after recording a confirm, so the ECR never sees the ACK before the simulator's state
-// has it). It returns nil data for a stray control byte and errEOT for EOT.
+// has it). It returns nil data for a stray byte outside a frame (skipped by the caller) and
+// errEOT for EOT; an STX with an impossible length is skipped as a stray byte.
 func (c *simConn) readFrame() ([]byte, error) {
 	for {
 		b, err := c.r.ReadByte()
@@ -206,13 +210,18 @@ func (c *simConn) readFrame() ([]byte, error) {
 		default:
 			return nil, nil
 		}
-		var ll [2]byte
-		if _, err := io.ReadFull(c.r, ll[:]); err != nil {
+		ll, err := c.r.Peek(2)
+		if err != nil {
 			return nil, err
 		}
 		n := int(ll[0])<<8 | int(ll[1])
 		if n == 0 || n > maxData {
-			return nil, fmt.Errorf("bpos1sim: frame length %d", n)
+			// Not a frame start (a stray 0x02 among another protocol's bytes): skip only the
+			// STX, so that a real frame starting in the peeked bytes is still found.
+			continue
+		}
+		if _, err := c.r.Discard(2); err != nil {
+			return nil, err
 		}
 		buf := make([]byte, n+1)
 		if _, err := io.ReadFull(c.r, buf); err != nil {
