@@ -232,22 +232,17 @@ func (t *Terminal) Cancel(ctx context.Context, req payment.Request) (*payment.Re
 
 // XReport prints the X-report with PrintBatchTotals (task 10); merchant "" means all (0).
 func (t *Terminal) XReport(ctx context.Context, req payment.Request) (*payment.Result, error) {
-	leave, err := t.enter(ctx, payment.OpXReport)
-	if err != nil {
-		return nil, err
-	}
-	defer leave()
-	m, err := merchant(req.Merchant, 0)
-	if err != nil {
-		return nil, err
-	}
-	tot, err := t.c.PrintBatchTotals(ctx, m)
-	return t.totalsResult(payment.OpXReport, tot, err)
+	return t.totals(ctx, payment.OpXReport, req, t.c.PrintBatchTotals)
 }
 
 // CloseBatch runs Settlement (task 11); merchant "" means all (0).
 func (t *Terminal) CloseBatch(ctx context.Context, req payment.Request) (*payment.Result, error) {
-	leave, err := t.enter(ctx, payment.OpCloseBatch)
+	return t.totals(ctx, payment.OpCloseBatch, req, t.c.Settlement)
+}
+
+// totals runs a batch-totals operation (X or Z) for the request's merchant, 0 meaning all.
+func (t *Terminal) totals(ctx context.Context, op payment.Operation, req payment.Request, run func(context.Context, uint8) (*Totals, error)) (*payment.Result, error) {
+	leave, err := t.enter(ctx, op)
 	if err != nil {
 		return nil, err
 	}
@@ -256,8 +251,8 @@ func (t *Terminal) CloseBatch(ctx context.Context, req payment.Request) (*paymen
 	if err != nil {
 		return nil, err
 	}
-	tot, err := t.c.Settlement(ctx, m)
-	return t.totalsResult(payment.OpCloseBatch, tot, err)
+	tot, err := run(ctx, m)
+	return t.totalsResult(op, tot, err)
 }
 
 // PurchaseCashback (task 14). BPOS1 has no purchase-with-cashback method (bpos1.md §3);
