@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 )
 
@@ -19,7 +20,7 @@ type TerminalConfig struct {
 	// row: Oschadbank, Ukrsibbank, Bank Vostok, A-Bank, Bank Pivdennyi or Sense Bank.
 	Bank payment.Bank
 	// Journal records money-moving operations; nil means an in-memory journal.
-	Journal payment.Journal
+	Journal journal.Journal
 	// Key is this terminal's key in the journal; "" means "bpos1:" + the client's Name.
 	Key string
 	// Wait makes a second caller wait for the running operation instead of failing at once
@@ -35,7 +36,7 @@ type Terminal struct {
 	caps   payment.CapabilitySet
 	cfg    TerminalConfig
 	gate   payment.Gate
-	ledger *payment.Ledger
+	ledger *journal.Ledger
 	log    *slog.Logger
 }
 
@@ -71,7 +72,7 @@ func NewTerminal(c *Client, cfg TerminalConfig) (*Terminal, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	t := &Terminal{c: c, caps: caps, cfg: cfg, log: log}
-	t.ledger = &payment.Ledger{Journal: cfg.Journal, Terminal: cfg.Key, Reconcile: t.reconcile}
+	t.ledger = &journal.Ledger{Journal: cfg.Journal, Terminal: cfg.Key, Reconcile: t.reconcile}
 	if _, wire := c.lib.(*WireLib); wire {
 		// the provisional wire has no journal query: unknown outcomes stay unknown for
 		// the caller to settle, instead of blocking every later operation.

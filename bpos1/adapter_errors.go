@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 )
 
@@ -115,7 +116,7 @@ func (t *Terminal) callErr(ce *CallError, err error) error {
 // and amount (one operation at a time, and unknown outcomes are resolved before any new
 // exchange, so the newest record is ours if the terminal recorded it). A record that was
 // reversed (never confirmed) or declined moved no money.
-func (t *Terminal) reconcile(ctx context.Context, e payment.Entry) (*payment.Result, error) {
+func (t *Terminal) reconcile(ctx context.Context, e journal.Entry) (*payment.Result, error) {
 	notFound := &payment.Error{Code: payment.CodeOperationNotFound, Kind: payment.ErrNotFound}
 	if e.Operation == payment.OpCancel {
 		m, _ := merchant(e.Request.Merchant, 1)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/uapos/uapos/bpos1"
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/simulators/bpos1sim"
 )
@@ -99,7 +100,7 @@ func TestReconcileUnconfirmed(t *testing.T) {
 	if err := c.OpenTCP(t.Context(), "127.0.0.1", "2000"); err != nil {
 		t.Fatal(err)
 	}
-	j := payment.NewMemoryJournal()
+	j := journal.NewMemory()
 	term, _ := bpos1.NewTerminal(c, bpos1.TerminalConfig{Journal: j})
 	_, err := term.Purchase(t.Context(), payment.Request{TransactionID: "t1", Amount: 100})
 	if !errors.Is(err, payment.ErrOutcomeUnknown) {
@@ -114,7 +115,7 @@ func TestReconcileUnconfirmed(t *testing.T) {
 		t.Fatalf("terminal journal %+v", recs)
 	}
 	e, _, _ := j.Get("t1")
-	if e.State != payment.StateApproved {
+	if e.State != journal.StateApproved {
 		t.Fatalf("journal state %s", e.State)
 	}
 }
@@ -127,12 +128,12 @@ func TestReconcileHappened(t *testing.T) {
 	if err := c.OpenTCP(t.Context(), "127.0.0.1", "2000"); err != nil {
 		t.Fatal(err)
 	}
-	j := payment.NewMemoryJournal()
+	j := journal.NewMemory()
 	// the exchange ran on the terminal, then the process lost its answer
 	if _, err := c.Purchase(t.Context(), 700, 0, 1); err != nil {
 		t.Fatal(err)
 	}
-	if err := j.Begin(payment.Entry{TransactionID: "lost", Terminal: "bpos1:bpos1", Operation: payment.OpPurchase,
+	if err := j.Begin(journal.Entry{TransactionID: "lost", Terminal: "bpos1:bpos1", Operation: payment.OpPurchase,
 		Request: payment.Request{TransactionID: "lost", Amount: 700}}); err != nil {
 		t.Fatal(err)
 	}

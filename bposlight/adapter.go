@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 )
 
@@ -18,7 +19,7 @@ type TerminalConfig struct {
 	// and last transaction).
 	Bank payment.Bank
 	// Journal records money-moving operations; nil means an in-memory journal.
-	Journal payment.Journal
+	Journal journal.Journal
 	// Key is this terminal's key in the journal; default "bposlight:" + the link's name
 	// (fmt.Stringer of the conn) or "bposlight".
 	Key string
@@ -40,8 +41,8 @@ type Terminal struct {
 	cfg     TerminalConfig
 	caps    payment.CapabilitySet
 	gate    payment.Gate
-	ledger  *payment.Ledger
-	journal payment.Journal
+	ledger  *journal.Ledger
+	journal journal.Journal
 	log     *slog.Logger
 }
 
@@ -64,7 +65,7 @@ func NewTerminal(c *Client, cfg TerminalConfig) (*Terminal, error) {
 		return nil, fmt.Errorf("bposlight: bank %q has no %s row in the capability table", cfg.Bank, payment.ProtoBPOSLight)
 	}
 	if cfg.Journal == nil {
-		cfg.Journal = payment.NewMemoryJournal()
+		cfg.Journal = journal.NewMemory()
 	}
 	if cfg.Key == "" {
 		cfg.Key = "bposlight"
@@ -77,7 +78,7 @@ func NewTerminal(c *Client, cfg TerminalConfig) (*Terminal, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	t := &Terminal{c: c, cfg: cfg, caps: caps, journal: cfg.Journal, log: log}
-	t.ledger = &payment.Ledger{Journal: cfg.Journal, Terminal: cfg.Key, Reconcile: t.reconcile}
+	t.ledger = &journal.Ledger{Journal: cfg.Journal, Terminal: cfg.Key, Reconcile: t.reconcile}
 	return t, nil
 }
 
@@ -247,7 +248,7 @@ func (t *Terminal) LastTransaction(ctx context.Context) (*payment.Result, error)
 	if !ok {
 		return nil, &payment.Error{Code: payment.CodeOperationNotFound, DeviceText: "no transaction in the journal"}
 	}
-	if !e.State.Final() && e.State != payment.StateFailed {
+	if !e.State.Final() && e.State != journal.StateFailed {
 		return nil, &payment.Error{Code: payment.CodeInternal, Kind: payment.ErrLink, DeviceText: "outcome of " + e.TransactionID + " unknown", Err: payment.ErrOutcomeUnknown}
 	}
 	if e.Result == nil {
@@ -264,7 +265,7 @@ func (t *Terminal) LastTransaction(ctx context.Context) (*payment.Result, error)
 // query, but it has one rule: a purchase the ECR never confirmed is cancelled by the
 // terminal (bposlight.md §1.4). So a purchase whose CON was never sent did not happen.
 // Anything else stays unknown without blocking new operations.
-func (t *Terminal) reconcile(ctx context.Context, e payment.Entry) (*payment.Result, error) {
+func (t *Terminal) reconcile(ctx context.Context, e journal.Entry) (*payment.Result, error) {
 	if e.Operation == payment.OpPurchase && e.Refs["CON"] == "" {
 		return nil, &payment.Error{Code: payment.CodeOperationNotFound, DeviceText: "never confirmed: the terminal cancelled it"}
 	}

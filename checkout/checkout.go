@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/uapos/uapos/escpos"
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 )
 
@@ -144,7 +145,7 @@ type Config struct {
 	Fiscalize func(ctx context.Context, req FiscalRequest) (Fiscal, error)
 	// Journal records each step under the sale's id (nil = in memory). It may be the same
 	// journal the terminal adapter uses: the flow's entries are keyed "checkout:" + id.
-	Journal payment.Journal
+	Journal journal.Journal
 	// KeepPaymentOnFiscalError turns auto-cancel off: when fiscalisation fails the card
 	// payment stands and the caller must settle it. Default false (auto-cancel on, as DM
 	// recommends).
@@ -189,7 +190,7 @@ func New(cfg Config) (*Checkout, error) {
 		return nil, ErrNoFiscal
 	}
 	if cfg.Journal == nil {
-		cfg.Journal = payment.NewMemoryJournal()
+		cfg.Journal = journal.NewMemory()
 	}
 	return &Checkout{cfg: cfg}, nil
 }
@@ -214,7 +215,7 @@ type progress struct {
 	drawer  bool
 }
 
-func (c *Checkout) load(id string) (payment.Entry, progress, bool, error) {
+func (c *Checkout) load(id string) (journal.Entry, progress, bool, error) {
 	e, ok, err := c.cfg.Journal.Get(key(id))
 	if err != nil || !ok {
 		return e, progress{}, ok, err
@@ -271,12 +272,12 @@ func (c *Checkout) Sell(ctx context.Context, s Sale) (*Outcome, error) {
 	}
 	out := &Outcome{TransactionID: s.TransactionID}
 	if !found {
-		err := c.cfg.Journal.Begin(payment.Entry{TransactionID: key(s.TransactionID), Terminal: "checkout",
+		err := c.cfg.Journal.Begin(journal.Entry{TransactionID: key(s.TransactionID), Terminal: "checkout",
 			Operation: payment.OpPurchase, Request: payment.Request{TransactionID: s.TransactionID, Amount: s.Total(), Merchant: s.Merchant}})
 		if err != nil {
 			return nil, &payment.Error{Code: payment.CodeJournal, Err: err}
 		}
-	} else if entry.State == payment.StateDeclined || entry.State == payment.StateFailed {
+	} else if entry.State == journal.StateDeclined || entry.State == journal.StateFailed {
 		out.Card, out.Fiscal, out.Void, out.Voided = p.card, p.fiscal, p.void, p.void != nil
 		if err := entry.Err(); err != nil {
 			return out, err
@@ -312,7 +313,7 @@ func (c *Checkout) Sell(ctx context.Context, s Sale) (*Outcome, error) {
 					return out, errors.Join(ferr, err)
 				}
 			}
-			_ = c.cfg.Journal.Finish(key(s.TransactionID), payment.StateFailed, p.card, ferr)
+			_ = c.cfg.Journal.Finish(key(s.TransactionID), journal.StateFailed, p.card, ferr)
 			return out, ferr
 		}
 		if err := c.note(s.TransactionID, refFiscal, f); err != nil {
@@ -350,7 +351,7 @@ func (c *Checkout) complete(ctx context.Context, s Sale, p progress, out *Outcom
 			}
 		}
 	}
-	if err := c.cfg.Journal.Finish(key(s.TransactionID), payment.StateApproved, p.card, nil); err != nil {
+	if err := c.cfg.Journal.Finish(key(s.TransactionID), journal.StateApproved, p.card, nil); err != nil {
 		return out, &payment.Error{Code: payment.CodeJournal, Err: err}
 	}
 	return out, nil
@@ -366,7 +367,7 @@ func (c *Checkout) cardStep(ctx context.Context, out *Outcome, run func(payment.
 	}
 	res, err := run(c.cfg.Terminal)
 	if err != nil {
-		if payment.Classify(res, err) == payment.StateUnknown {
+		if journal.Classify(res, err) == journal.StateUnknown {
 			return nil, err
 		}
 		_, err = c.fail(out, err)
@@ -383,9 +384,9 @@ func (c *Checkout) cardStep(ctx context.Context, out *Outcome, run func(payment.
 }
 
 func (c *Checkout) fail(out *Outcome, err error) (*Outcome, error) {
-	state := payment.Classify(nil, err)
-	if state != payment.StateDeclined {
-		state = payment.StateFailed
+	state := journal.Classify(nil, err)
+	if state != journal.StateDeclined {
+		state = journal.StateFailed
 	}
 	_ = c.cfg.Journal.Finish(key(out.TransactionID), state, nil, err)
 	return out, err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/uapos/uapos/drawer"
 	"github.com/uapos/uapos/escpos"
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/privatjson"
 	"github.com/uapos/uapos/simulators/privatsim"
@@ -25,11 +26,11 @@ type rig struct {
 	client  *privatjson.Client
 	printer *escpos.Printer
 	drawer  *drawer.Drawer
-	journal payment.Journal
+	journal journal.Journal
 	addr    string // the terminal simulator's address
 }
 
-func newRig(t *testing.T, journal payment.Journal, pcfg vprinter.Config) *rig {
+func newRig(t *testing.T, journal journal.Journal, pcfg vprinter.Config) *rig {
 	t.Helper()
 	ctx := context.Background()
 	r := &rig{journal: journal}
@@ -136,7 +137,7 @@ func split() Sale {
 }
 
 func TestSellCashAndCard(t *testing.T) {
-	r := newRig(t, payment.NewMemoryJournal(), vprinter.Config{})
+	r := newRig(t, journal.NewMemory(), vprinter.Config{})
 	f := &fiscal{}
 	out, err := r.checkout(t, f).Sell(context.Background(), split())
 	if err != nil {
@@ -185,7 +186,7 @@ func TestSellCashAndCard(t *testing.T) {
 }
 
 func TestCardOnlyKeepsDrawerShut(t *testing.T) {
-	r := newRig(t, payment.NewMemoryJournal(), vprinter.Config{})
+	r := newRig(t, journal.NewMemory(), vprinter.Config{})
 	s := Sale{TransactionID: "S-card", Parts: []Part{{Type: PayCard, Amount: 100}}}
 	out, err := r.checkout(t, &fiscal{}).Sell(context.Background(), s)
 	r.sync(t)
@@ -195,7 +196,7 @@ func TestCardOnlyKeepsDrawerShut(t *testing.T) {
 }
 
 func TestFiscalFailureVoidsCard(t *testing.T) {
-	r := newRig(t, payment.NewMemoryJournal(), vprinter.Config{})
+	r := newRig(t, journal.NewMemory(), vprinter.Config{})
 	f := &fiscal{fail: errors.New("PRRO: shift is closed")}
 	out, err := r.checkout(t, f).Sell(context.Background(), split())
 	if !errors.Is(err, ErrFiscal) {
@@ -223,7 +224,7 @@ func TestFiscalFailureVoidsCard(t *testing.T) {
 	}
 
 	// Auto-cancel off: the payment stands.
-	r2 := newRig(t, payment.NewMemoryJournal(), vprinter.Config{})
+	r2 := newRig(t, journal.NewMemory(), vprinter.Config{})
 	co, _ := New(Config{Terminal: r2.term, Printer: r2.printer, Fiscalize: f.hook, KeepPaymentOnFiscalError: true})
 	out, err = co.Sell(context.Background(), split())
 	if !errors.Is(err, ErrFiscal) || out.Voided || r2.bank.Charges() != 1 {
@@ -234,7 +235,7 @@ func TestFiscalFailureVoidsCard(t *testing.T) {
 // crashJournal makes the process "die" (a panic the test recovers) when the flow records the
 // card result: after the terminal approved, before the fiscal hook ran.
 type crashJournal struct {
-	payment.Journal
+	journal.Journal
 	armed bool
 }
 
@@ -292,7 +293,7 @@ func TestCrashAfterApprovalResumesWithoutCharging(t *testing.T) {
 }
 
 func TestOutOfPaperSaleStandsThenReprint(t *testing.T) {
-	r := newRig(t, payment.NewMemoryJournal(), vprinter.Config{})
+	r := newRig(t, journal.NewMemory(), vprinter.Config{})
 	r.vp.SetPaper(vprinter.PaperOut)
 	f := &fiscal{}
 	co := r.checkout(t, f)
@@ -324,7 +325,7 @@ func TestOutOfPaperSaleStandsThenReprint(t *testing.T) {
 }
 
 func TestDeclineStopsTheSale(t *testing.T) {
-	r := newRig(t, payment.NewMemoryJournal(), vprinter.Config{})
+	r := newRig(t, journal.NewMemory(), vprinter.Config{})
 	r.bank.Close()
 	bank := privatsim.New(privatsim.Config{Decline: map[string]string{"70.00": "0051"}})
 	t.Cleanup(func() { bank.Close() })

@@ -15,7 +15,7 @@
 //     [Checkout.Reprint] prints it again.
 //   - the drawer fails: reported in [Outcome.DrawerErr]; the sale stands.
 //
-// Every step is journaled under the sale's transaction id (in a [payment.Journal]), and the
+// Every step is journaled under the sale's transaction id (in a [journal.Journal]), and the
 // terminal's own journal makes the card step idempotent, so calling [Checkout.Sell] again
 // after a crash at any point resumes where the sale stopped, never charges twice, and never
 // fiscalises a sale whose outcome is already recorded.

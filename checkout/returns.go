@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/uapos/uapos/escpos"
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 )
 
@@ -54,7 +55,7 @@ func (c *Checkout) Return(ctx context.Context, r Return) (*Outcome, error) {
 		op = payment.OpCancel
 	}
 	if !found {
-		if err := c.cfg.Journal.Begin(payment.Entry{TransactionID: key(r.TransactionID), Terminal: "checkout", Operation: op,
+		if err := c.cfg.Journal.Begin(journal.Entry{TransactionID: key(r.TransactionID), Terminal: "checkout", Operation: op,
 			Request: payment.Request{TransactionID: r.TransactionID, Amount: s.Total(), RRN: r.RRN, Invoice: r.Invoice}}); err != nil {
 			return nil, &payment.Error{Code: payment.CodeJournal, Err: err}
 		}

@@ -4,12 +4,13 @@ import (
 	"context"
 	"testing"
 
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/simulators/vprinter"
 )
 
 func TestReturnByRefundAndByCancel(t *testing.T) {
-	r := newRig(t, payment.NewMemoryJournal(), vprinter.Config{})
+	r := newRig(t, journal.NewMemory(), vprinter.Config{})
 	f := &fiscal{}
 	co := r.checkout(t, f)
 	ctx := context.Background()
@@ -66,7 +67,7 @@ func TestReturnByRefundAndByCancel(t *testing.T) {
 }
 
 func TestReportsXAndZ(t *testing.T) {
-	r := newRig(t, payment.NewMemoryJournal(), vprinter.Config{})
+	r := newRig(t, journal.NewMemory(), vprinter.Config{})
 	f := &fiscal{}
 	co := r.checkout(t, f)
 	ctx := context.Background()

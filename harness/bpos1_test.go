@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/uapos/uapos/bpos1"
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/simulators/bpos1sim"
 )
@@ -69,7 +70,7 @@ func bpos1Protocol(wire bool) protocol {
 			}
 			return linkWant(f)
 		},
-		open: func(t *testing.T, op payment.Operation, f string, log *slog.Logger, j payment.Journal) *cellEnv {
+		open: func(t *testing.T, op payment.Operation, f string, log *slog.Logger, j journal.Journal) *cellEnv {
 			return openBpos1(t, wire, op, f, log, j)
 		},
 		known: func(op payment.Operation, f string, err error) string {
@@ -84,7 +85,7 @@ func bpos1Protocol(wire bool) protocol {
 	}
 }
 
-func openBpos1(t *testing.T, wire bool, op payment.Operation, f string, log *slog.Logger, j payment.Journal) *cellEnv {
+func openBpos1(t *testing.T, wire bool, op payment.Operation, f string, log *slog.Logger, j journal.Journal) *cellEnv {
 	simCfg := bpos1sim.Config{Declines: map[uint32]uint32{declinedAmount: 51}}
 	e := &cellEnv{arm: func() {}, disarm: func() {}}
 	if f == fSilence && !wire {

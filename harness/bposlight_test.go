@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/uapos/uapos/bposlight"
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/simulators/bposlightsim"
 	"github.com/uapos/uapos/transport"
@@ -67,7 +68,7 @@ func bposlightTerm(t *testing.T, addr string, cfg bposlight.Config, tc bposlight
 	return term, func() { conn.Close() }
 }
 
-func openBposlight(t *testing.T, op payment.Operation, f string, log *slog.Logger, j payment.Journal) *cellEnv {
+func openBposlight(t *testing.T, op payment.Operation, f string, log *slog.Logger, j journal.Journal) *cellEnv {
 	sim := bposlightsim.New(bposlightsim.Config{Logger: log})
 	simAddr, err := sim.ListenTCP("")
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 )
 
@@ -59,7 +60,7 @@ type protocol struct {
 	want func(op payment.Operation, f string) error
 	// open builds the terminal for a cell. Debug logs go to log; money-moving operations
 	// are journaled in j.
-	open func(t *testing.T, op payment.Operation, f string, log *slog.Logger, j payment.Journal) *cellEnv
+	open func(t *testing.T, op payment.Operation, f string, log *slog.Logger, j journal.Journal) *cellEnv
 	// known, when not nil, recognises an error of the wrong kind that a known defect of the
 	// package under test produces; the cell logs it (KNOWN ISSUE) instead of failing on the
 	// kind, and still checks everything else.

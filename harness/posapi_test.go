@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/posapi"
 	"github.com/uapos/uapos/posapi/capi"
@@ -129,7 +130,7 @@ func posapiProtocol() protocol {
 	}
 }
 
-func openPosapi(t *testing.T, op payment.Operation, f string, log *slog.Logger, j payment.Journal) *cellEnv {
+func openPosapi(t *testing.T, op payment.Operation, f string, log *slog.Logger, j journal.Journal) *cellEnv {
 	main := posapisim.New(posapisim.Config{})
 	r := &routeLib{Library: main}
 	var altCfg posapisim.Config

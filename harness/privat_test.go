@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/privatjson"
 	"github.com/uapos/uapos/simulators/privatsim"
@@ -61,7 +62,7 @@ func privatProtocol(ssi bool) protocol {
 			return ""
 		},
 		want: func(op payment.Operation, f string) error { return linkWant(f) },
-		open: func(t *testing.T, op payment.Operation, f string, log *slog.Logger, j payment.Journal) *cellEnv {
+		open: func(t *testing.T, op payment.Operation, f string, log *slog.Logger, j journal.Journal) *cellEnv {
 			return openPrivat(t, ssi, op, f, log, j)
 		},
 		known: func(op payment.Operation, f string, err error) string {
@@ -78,7 +79,7 @@ func privatProtocol(ssi bool) protocol {
 	}
 }
 
-func openPrivat(t *testing.T, ssi bool, op payment.Operation, f string, log *slog.Logger, j payment.Journal) *cellEnv {
+func openPrivat(t *testing.T, ssi bool, op payment.Operation, f string, log *slog.Logger, j journal.Journal) *cellEnv {
 	simCfg := privatsim.Config{GarbageSize: 1 << 20}
 	cfg := privatConfig(log)
 	cfg.MaxFrame = 16 << 10

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/uapos/uapos/bposlight"
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/posapi"
 	"github.com/uapos/uapos/posapi/capi"
@@ -44,7 +45,7 @@ type soakRig struct {
 	// journal file.
 	crash func(t *testing.T)
 	// journal returns the journal's entries.
-	journal func() []payment.Entry
+	journal func() []journal.Entry
 	// charges counts the simulator's approved charges by key; key gives a result's key.
 	charges func() map[string]int
 	key     func(r *payment.Result) string
@@ -132,7 +133,7 @@ func TestLostReplySoak(t *testing.T) {
 			charges := rig.charges()
 			approved := 0
 			for _, e := range rig.journal() {
-				if e.State != payment.StateApproved {
+				if e.State != journal.StateApproved {
 					t.Errorf("%s: journal state %s (unknown outcomes must not be left)", e.TransactionID, e.State)
 					continue
 				}
@@ -216,7 +217,7 @@ func privatSoak(t *testing.T, dir string) *soakRig {
 			jh.reopen(t)
 			connect(t)
 		},
-		journal: func() []payment.Entry { return jh.j.Entries() },
+		journal: func() []journal.Entry { return jh.j.Entries() },
 		charges: func() map[string]int {
 			m := map[string]int{}
 			for _, x := range sim.Journal() {
@@ -272,7 +273,7 @@ func bposlightSoak(t *testing.T, dir string) *soakRig {
 			jh.reopen(t)
 			connect(t)
 		},
-		journal: func() []payment.Entry { return jh.j.Entries() },
+		journal: func() []journal.Entry { return jh.j.Entries() },
 		charges: func() map[string]int {
 			m := map[string]int{}
 			for _, x := range sim.Journal(true) {
@@ -375,7 +376,7 @@ func posapiSoak(t *testing.T, dir string) *soakRig {
 			jh.reopen(t)
 			connect(t)
 		},
-		journal: func() []payment.Entry { return jh.j.Entries() },
+		journal: func() []journal.Entry { return jh.j.Entries() },
 		charges: func() map[string]int {
 			m := map[string]int{}
 			for _, r := range sim.Records() {

@@ -13,8 +13,8 @@
 //   - [Amount] is money in integer kopecks; [MaskedPAN] is a card number that can never be full.
 //   - [Terminal] is the interface every protocol adapter implements, with optional interfaces
 //     ([CashbackPurchaser], [TransactionGetter], ...) for what not every protocol has.
-//   - [Journal] records money-moving operations durably so that a lost reply never loses or
-//     doubles a payment; [Ledger] runs an exchange under it.
+//   - [Gate] lets one operation at a time through to a device (1105 busy, or wait).
 //
-// The package does no I/O of its own apart from the file journal ([OpenFileJournal]).
+// The package does no I/O. The durable record of money-moving operations, and the ledger that
+// keeps a lost reply from losing or doubling a payment, are in package journal.
 package payment

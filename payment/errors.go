@@ -61,6 +61,15 @@ const (
 	CodeAddressFailed      = 5067
 	CodePingTimeout        = 5068
 	CodeTransactionUnknown = 5013
+
+	// Codes of uapos's own, outside DM's table (DM has no code for these cases).
+
+	// CodeIDReused: the transaction id is already journaled for another request (another
+	// amount, operation, terminal or reference). The old outcome is not returned.
+	CodeIDReused = 7001
+	// CodeAskBank: the outcome of the operation is unknown and the terminal cannot prove it;
+	// ask the bank before settling the sale.
+	CodeAskBank = 7002
 )
 
 // codeInfo is one DM code: its kind, its Ukrainian text as DM returns it, and our English.
@@ -111,6 +120,8 @@ var codes = map[int]codeInfo{
 	5028: {ErrLink, `Неможливо встановити з'єднання з терміналом по інтерфейсу %s (%s)`, `cannot connect to the terminal over %s (%s)`},
 	5029: {ErrNotSupported, `Термінал %s (%s) не підтримує завдання з типом %s`, `terminal %s (%s) does not support %s`},
 	5067: {ErrLink, `Помилка при з'єднанні за вказаною адресою: %s`, `error connecting to the address %s`},
+	7001: {ErrProtocol, `Ідентифікатор транзакції %s вже використано для іншого запиту`, `transaction id %s was already used for another request`},
+	7002: {ErrLink, `Результат операції невідомий, термінал не може його підтвердити: зверніться до банку`, `outcome unknown and the terminal cannot prove it: ask the bank`},
 	5068: {ErrTimeout, `Таймаут при перевірці зв'язку з терміналом`, `timeout while checking the link to the terminal`},
 }
 
@@ -161,6 +172,26 @@ func (e *Error) Is(target error) bool { return target == e.kind() }
 
 // Unwrap returns the underlying cause.
 func (e *Error) Unwrap() error { return e.Err }
+
+// KindOf returns the kind of err (one of the Err* kinds) if it is or wraps an [*Error], and
+// nil otherwise.
+func KindOf(err error) error {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe.kind()
+	}
+	return nil
+}
+
+// KindNamed returns the kind whose text is name ("declined", "device busy"...), or nil.
+func KindNamed(name string) error {
+	for _, k := range []error{ErrDeclined, ErrCancelled, ErrBusy, ErrTimeout, ErrLink, ErrNotSupported, ErrProtocol, ErrDevice, ErrNotFound} {
+		if k.Error() == name {
+			return k
+		}
+	}
+	return nil
+}
 
 func (e *Error) kind() error {
 	if e.Kind != nil {

@@ -58,9 +58,17 @@ var dmCodes = []struct {
 
 var allKinds = []error{ErrDeclined, ErrCancelled, ErrBusy, ErrTimeout, ErrLink, ErrNotSupported, ErrProtocol, ErrDevice, ErrNotFound}
 
+// ownCodes are uapos's own codes, outside DM's table.
+var ownCodes = []int{CodeIDReused, CodeAskBank}
+
 func TestEveryDMCode(t *testing.T) {
-	if len(Codes()) != len(dmCodes) {
-		t.Errorf("package knows %d codes, device-manager.md lists %d", len(Codes()), len(dmCodes))
+	if len(Codes()) != len(dmCodes)+len(ownCodes) {
+		t.Errorf("package knows %d codes, device-manager.md lists %d and uapos adds %d", len(Codes()), len(dmCodes), len(ownCodes))
+	}
+	for _, c := range ownCodes {
+		if c < 7000 || c > 7999 {
+			t.Errorf("own code %d is not in uapos's 7000-7999 range", c)
+		}
 	}
 	for _, c := range dmCodes {
 		tmpl, ok := CodeText(c.code)

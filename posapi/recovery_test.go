@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/posapi"
 	"github.com/uapos/uapos/posapi/capi"
@@ -85,7 +86,7 @@ func TestRecoveryAfterCrash(t *testing.T) {
 		term1.Purchase(context.Background(), req)
 	}()
 	e, _, _ := j1.Get("order-42")
-	if e.State != payment.StateIntent || e.Refs[posapi.RefTransID] == "" {
+	if e.State != journal.StateIntent || e.Refs[posapi.RefTransID] == "" {
 		t.Fatalf("journal before the crash: state %s refs %v", e.State, e.Refs)
 	}
 	j1.Close()
@@ -108,7 +109,7 @@ func TestRecoveryAfterCrash(t *testing.T) {
 		t.Fatalf("charged %d times", n)
 	}
 	e, _, _ = j2.Get("order-42")
-	if e.State != payment.StateApproved {
+	if e.State != journal.StateApproved {
 		t.Fatalf("journal state %s", e.State)
 	}
 	// The last transaction comes from the journal plus ACTION_STATUS.
@@ -123,7 +124,7 @@ func TestRecoveryAfterCrash(t *testing.T) {
 func TestRecoveryDeclined(t *testing.T) {
 	for _, oldTerminal := range []bool{false, true} {
 		sim := posapisim.New(posapisim.Config{Decline: 1, StatusNotFoundBreak: oldTerminal})
-		j := payment.NewMemoryJournal()
+		j := journal.NewMemory()
 		crash := &crashAfterIdentifier{Library: sim}
 		func() {
 			defer func() { recover() }()
@@ -137,7 +138,7 @@ func TestRecoveryDeclined(t *testing.T) {
 		if sim.Charges() != 0 {
 			t.Fatal("charged")
 		}
-		if e, _, _ := j.Get("x"); e.State != payment.StateDeclined || sim.Opens() != 3 {
+		if e, _, _ := j.Get("x"); e.State != journal.StateDeclined || sim.Opens() != 3 {
 			// opens: the crashed payment, ACTION_STATUS, the new payment
 			t.Fatalf("old=%v: state %s after %d sessions", oldTerminal, e.State, sim.Opens())
 		}

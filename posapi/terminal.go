@@ -7,12 +7,13 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/posapi/capi"
 )
 
 // RefTransID is the key under which the adapter notes POS_TRANS_ID in the journal entry of
-// a running operation ([payment.Journal.Note]), as soon as RESP_IDENTIFIER brings it.
+// a running operation ([journal.Journal.Note]), as soon as RESP_IDENTIFIER brings it.
 const RefTransID = "POS_TRANS_ID"
 
 // TerminalConfig configures a [Terminal] (the suite's adapter convention).
@@ -21,7 +22,7 @@ type TerminalConfig struct {
 	// [payment.BankPUMB] or [payment.BankSense].
 	Bank payment.Bank
 	// Journal records money-moving operations; nil means an in-memory journal.
-	Journal payment.Journal
+	Journal journal.Journal
 	// Key is this terminal's key in the journal; "" means "posapi:" plus Config.Port.
 	Key string
 	// Wait makes a second caller wait for the running operation instead of getting 1105 busy.
@@ -41,8 +42,8 @@ type Terminal struct {
 	cfg    TerminalConfig
 	caps   payment.CapabilitySet
 	gate   payment.Gate
-	ledger *payment.Ledger
-	j      payment.Journal
+	ledger *journal.Ledger
+	j      journal.Journal
 	log    *slog.Logger
 }
 
@@ -71,14 +72,14 @@ func NewTerminal(c *Client, cfg TerminalConfig) (*Terminal, error) {
 		cfg.Key = "posapi:" + c.cfg.Port
 	}
 	if cfg.Journal == nil {
-		cfg.Journal = payment.NewMemoryJournal()
+		cfg.Journal = journal.NewMemory()
 	}
 	lg := cfg.Logger
 	if lg == nil {
 		lg = slog.New(slog.DiscardHandler)
 	}
 	t := &Terminal{c: c, cfg: cfg, caps: caps, j: cfg.Journal, log: lg}
-	t.ledger = &payment.Ledger{Journal: cfg.Journal, Terminal: cfg.Key, Reconcile: t.reconcile}
+	t.ledger = &journal.Ledger{Journal: cfg.Journal, Terminal: cfg.Key, Reconcile: t.reconcile}
 	return t, nil
 }
 
@@ -362,7 +363,7 @@ func (t *Terminal) money(ctx context.Context, op payment.Operation, req payment.
 // POS_TRANS_ID. With no POS_TRANS_ID the operation is taken as not done: the terminal does
 // not go to the host before RESP_IDENTIFIER is delivered (protocols/posapi.md 1.8.2), and a
 // reversal (which reads no card) is refused by the terminal once its original is replaced.
-func (t *Terminal) reconcile(ctx context.Context, e payment.Entry) (*payment.Result, error) {
+func (t *Terminal) reconcile(ctx context.Context, e journal.Entry) (*payment.Result, error) {
 	id := e.Refs[RefTransID]
 	if id == "" {
 		return nil, &payment.Error{Code: payment.CodeOperationNotFound, DeviceText: "no POS_TRANS_ID was delivered"}

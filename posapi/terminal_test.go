@@ -6,13 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/posapi"
 	"github.com/uapos/uapos/posapi/capi"
 	"github.com/uapos/uapos/simulators/posapisim"
 )
 
-func newTerm(t *testing.T, lib capi.Library, j payment.Journal) *posapi.Terminal {
+func newTerm(t *testing.T, lib capi.Library, j journal.Journal) *posapi.Terminal {
 	t.Helper()
 	c, err := posapi.New(lib, posapi.Config{Port: "sim", Poll: 1})
 	if err != nil {
@@ -194,14 +195,14 @@ func TestCustomerCancelIs5023(t *testing.T) {
 
 func TestLostIdentifierNoCharge(t *testing.T) {
 	sim := posapisim.New(posapisim.Config{LoseIdentifier: true})
-	j := payment.NewMemoryJournal()
+	j := journal.NewMemory()
 	term := newTerm(t, sim, j)
 	_, err := term.Purchase(context.Background(), payment.Request{TransactionID: "l", Amount: 100})
 	if pe := perr(t, err); pe.Code != 5023 {
 		t.Fatalf("lost identifier: %v", err)
 	}
 	e, _, _ := j.Get("l")
-	if e.State != payment.StateFailed || sim.Charges() != 0 {
+	if e.State != journal.StateFailed || sim.Charges() != 0 {
 		t.Fatalf("state %s, charges %d", e.State, sim.Charges())
 	}
 }
@@ -233,7 +234,7 @@ func TestCancelWhileBreakable(t *testing.T) {
 func TestCancelPastNoReturn(t *testing.T) {
 	hold := make(chan struct{})
 	sim := posapisim.New(posapisim.Config{Hold: hold})
-	j := payment.NewMemoryJournal()
+	j := journal.NewMemory()
 	term := newTerm(t, sim, j)
 	ctx, cancel := context.WithCancel(context.Background())
 	ev := make(chan payment.Event, 8)

@@ -20,7 +20,7 @@
 //     minimum gap between sends ([Config].SendGap, 100 ms by default). Every method of spec
 //     1.0.3.1 has a typed call.
 //   - adapter ([Terminal]): [payment.Terminal] with DM's task mapping and codes, money-moving
-//     calls under [payment.Ledger]; a lost reply is reconciled with getLastResult and
+//     calls under [journal.Ledger]; a lost reply is reconciled with getLastResult and
 //     GetReceiptInfo, matching type, amount and time.
 //
 // What the spec does not say, and this package therefore assumes (marked [INF] where used):

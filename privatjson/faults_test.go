@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/simulators/privatsim"
 	"github.com/uapos/uapos/transport"
@@ -207,7 +208,7 @@ func TestLostReplyRetryChargesOnce(t *testing.T) {
 	ctx := testCtx(t)
 	sim, addr := startSim(t, privatsim.Config{})
 	c := tcpClient(t, addr, testConfig)
-	j := payment.NewMemoryJournal()
+	j := journal.NewMemory()
 	term := newTerminal(t, c, TerminalConfig{Journal: j, Key: "shop-1"})
 	sim.InjectFault("Purchase", privatsim.FaultLoseReply)
 	req := payment.Request{TransactionID: "sale-42", Amount: 4200}
@@ -215,7 +216,7 @@ func TestLostReplyRetryChargesOnce(t *testing.T) {
 	if !errors.Is(err, payment.ErrOutcomeUnknown) {
 		t.Fatalf("lost reply: %v", err)
 	}
-	if e, _, _ := j.Get("sale-42"); e.State != payment.StateUnknown {
+	if e, _, _ := j.Get("sale-42"); e.State != journal.StateUnknown {
 		t.Fatalf("journal state %s", e.State)
 	}
 	if sim.Charges() != 1 {
@@ -228,7 +229,7 @@ func TestLostReplyRetryChargesOnce(t *testing.T) {
 	if sim.Charges() != 1 || sim.Requests("Purchase") != 1 || sim.Requests("GetReceiptInfo") != 1 {
 		t.Fatalf("charges %d, purchases %d, receipt queries %d", sim.Charges(), sim.Requests("Purchase"), sim.Requests("GetReceiptInfo"))
 	}
-	if e, _, _ := j.Get("sale-42"); e.State != payment.StateApproved || e.Result.RRN != res.RRN {
+	if e, _, _ := j.Get("sale-42"); e.State != journal.StateApproved || e.Result.RRN != res.RRN {
 		t.Fatalf("journal %+v", e)
 	}
 	// A lost reply of an operation the terminal did not do is reconciled as not done and runs

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 )
 
@@ -12,7 +13,7 @@ import (
 // is done, then the last receipt (GetReceiptInfo "") is that operation's only when its type
 // and amount match and its time is near the time the request was sent (privatjson.md §6:
 // the last receipt is whoever made it).
-func (t *Terminal) reconcile(ctx context.Context, e payment.Entry) (*payment.Result, error) {
+func (t *Terminal) reconcile(ctx context.Context, e journal.Entry) (*payment.Result, error) {
 	if r, err := t.c.LastResult(ctx); err == nil && r == "2" {
 		return nil, &payment.Error{Code: payment.CodePreviousOperation, DeviceText: "getLastResult 2"}
 	}

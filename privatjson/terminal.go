@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 )
 
@@ -19,7 +20,7 @@ type TerminalConfig struct {
 	// [payment.ProtoSSIJSON].
 	Protocol payment.Protocol
 	// Journal records money-moving operations; nil means an in-memory journal.
-	Journal payment.Journal
+	Journal journal.Journal
 	// Key is this terminal's key in the journal; "" means "privatjson:" plus the link's name
 	// when it has one, else "privatjson".
 	Key string
@@ -43,7 +44,7 @@ type Terminal struct {
 	cfg    TerminalConfig
 	caps   payment.CapabilitySet
 	gate   payment.Gate
-	ledger *payment.Ledger
+	ledger *journal.Ledger
 	log    *slog.Logger
 	window time.Duration
 }
@@ -93,7 +94,7 @@ func NewTerminal(c *Client, cfg TerminalConfig) (*Terminal, error) {
 		lg = slog.New(slog.DiscardHandler)
 	}
 	t := &Terminal{c: c, cfg: cfg, caps: caps, log: lg, window: dur(cfg.ReconcileWindow, 10*time.Minute)}
-	t.ledger = &payment.Ledger{Journal: cfg.Journal, Terminal: cfg.Key, Reconcile: t.reconcile}
+	t.ledger = &journal.Ledger{Journal: cfg.Journal, Terminal: cfg.Key, Reconcile: t.reconcile}
 	return t, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"net"
 	"strconv"
 
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/privatjson"
 	"github.com/uapos/uapos/transport"
@@ -49,7 +50,7 @@ type TerminalConfig struct {
 	// Bank must be "" or [payment.BankSSI]: DM has one SSI JSON row for every bank app.
 	Bank payment.Bank
 	// Journal records money-moving operations; nil means an in-memory journal.
-	Journal payment.Journal
+	Journal journal.Journal
 	// Key is this terminal's key in the journal; "" means "ssijson" plus the link's name.
 	Key string
 	// Wait makes a second caller wait instead of getting 1105 busy.
