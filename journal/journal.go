@@ -187,18 +187,21 @@ func Fingerprint(terminal string, op payment.Operation, r payment.Request) strin
 
 // ReceiptKeys returns the identities of a receipt on a terminal, strongest first: the RRN
 // when there is one (unique per acquirer), else the invoice with the terminal's time, else the
-// invoice alone. A receipt with none of them has no identity and cannot be claimed.
+// invoice alone. Each is scoped by the operation (a void's slip may carry its purchase's RRN,
+// and is still another receipt). A receipt with none of them has no identity and cannot be
+// claimed.
 func ReceiptKeys(terminal string, r *payment.Result) []string {
 	if r == nil {
 		return nil
 	}
+	scope := terminal + "|" + strconv.Itoa(int(r.Operation))
 	switch {
 	case r.RRN != "":
-		return []string{terminal + "|rrn|" + r.RRN}
+		return []string{scope + "|rrn|" + r.RRN}
 	case r.Invoice != "" && !r.Time.IsZero():
-		return []string{terminal + "|invoice|" + r.Invoice + "@" + r.Time.UTC().Format(time.RFC3339)}
+		return []string{scope + "|invoice|" + r.Invoice + "@" + r.Time.UTC().Format(time.RFC3339)}
 	case r.Invoice != "":
-		return []string{terminal + "|invoice|" + r.Invoice}
+		return []string{scope + "|invoice|" + r.Invoice}
 	}
 	return nil
 }
