@@ -11,3 +11,5 @@ require (
 	golang.org/x/sys v0.47.0
 	golang.org/x/text v0.41.0
 )
+
+require go.yaml.in/yaml/v3 v3.0.6 // indirect
