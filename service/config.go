@@ -68,7 +68,7 @@ type DeviceConfig struct {
 	// JournalKey is the terminal's key in the journal ("" = "uaposd:" + Name). Keep it when
 	// renaming a device so that lost replies are still reconciled.
 	JournalKey string
-	// Profile is the printer profile (escpos.Profiles); "" = "epson".
+	// Profile is the printer profile (escpos.Profiles); "" = DefaultPrinterProfile.
 	Profile string
 	// Printer is the printer a drawer hangs on.
 	Printer string
@@ -188,7 +188,7 @@ func LoadConfig(path string) (*Config, error) {
 //	log: {format: text, level: info}
 //	devices:
 //	  - {name: priv, kind: terminal, protocol: privatjson, url: "tcp://192.0.2.10:2000", bank: PrivatBank, merchant: "1"}
-//	  - {name: prn, kind: printer, url: "tcp://192.0.2.11:9100", profile: epson}
+//	  - {name: prn, kind: printer, url: "tcp://192.0.2.11:9100", profile: epson-tm-t88}
 //	  - {name: cash, kind: drawer, printer: prn, pin: 2}
 //	checkout: {fiscal_url: "http://127.0.0.1:8080/fiscal", terminal: priv, printer: prn, drawer: cash}
 //

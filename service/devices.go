@@ -70,13 +70,22 @@ type terminalEntry struct {
 	t      payment.Terminal
 	closer io.Closer
 	broken error // why the last link was dropped, for status
+
+	// waiting, when set (tests), is called when a caller starts waiting for the busy gate.
+	waiting func()
 }
 
 // acquire takes the terminal's gate (1105 at once when busy, or waits when wait is true), opens
 // the terminal if needed, and returns it with the function that releases it: pass the
 // operation's error, and a link failure drops the link so that the next request reopens it.
 func (e *terminalEntry) acquire(ctx context.Context, wait bool) (payment.Terminal, func(error), error) {
-	leave, err := e.gate.Enter(ctx, wait)
+	leave, err := e.gate.Enter(ctx, false)
+	if err != nil && wait {
+		if e.waiting != nil {
+			e.waiting()
+		}
+		leave, err = e.gate.Enter(ctx, true)
+	}
 	if err != nil {
 		var pe *payment.Error
 		if errors.As(err, &pe) && pe.DeviceText == "" {
