@@ -86,11 +86,15 @@ func describe(err error) (int, ErrorInfo) {
 	}
 	var pe *payment.Error
 	if errors.As(err, &pe) {
+		text := pe.Ukrainian()
+		if dt := payment.RedactPANs(pe.DeviceText); dt != "" && !strings.Contains(text, dt) {
+			text += ": " + dt
+		}
 		info := ErrorInfo{
 			Code:           pe.Code,
 			Kind:           payment.KindOf(pe).Error(),
 			Message:        strings.TrimPrefix(pe.Error(), "payment: "),
-			Text:           pe.Ukrainian(),
+			Text:           text,
 			ResponseCode:   pe.ResponseCode,
 			DeviceText:     payment.RedactPANs(pe.DeviceText),
 			OutcomeUnknown: errors.Is(err, payment.ErrOutcomeUnknown),
