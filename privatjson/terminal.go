@@ -233,27 +233,24 @@ func txnOperation(tt TxnType) payment.Operation {
 
 // Ping implements payment.Pinger (service 1): PingDevice; a busy terminal gives ErrBusy.
 func (t *Terminal) Ping(ctx context.Context) error {
-	leave, err := t.EnterService(ctx, payment.SvcPing, true)
-	if err != nil {
-		return err
-	}
-	defer leave()
-	if err := t.Client().PingDevice(ctx); err != nil {
-		return t.mapErrorFor(payment.OpGetTransaction, payment.SvcPing.String(), err)
-	}
-	return nil
+	return t.service(ctx, payment.SvcPing, t.Client().PingDevice)
 }
 
 // BankEcho implements payment.BankEchoer (service 4): CheckConnection. The operator picks the
 // merchant on the terminal.
 func (t *Terminal) BankEcho(ctx context.Context) error {
-	leave, err := t.EnterService(ctx, payment.SvcBankEcho, true)
+	return t.service(ctx, payment.SvcBankEcho, t.Client().CheckConnection)
+}
+
+// service runs a service call of the row under the gate.
+func (t *Terminal) service(ctx context.Context, s payment.Service, call func(context.Context) error) error {
+	leave, err := t.EnterService(ctx, s, true)
 	if err != nil {
 		return err
 	}
 	defer leave()
-	if err := t.Client().CheckConnection(ctx); err != nil {
-		return t.mapErrorFor(payment.OpGetTransaction, payment.SvcBankEcho.String(), err)
+	if err := call(ctx); err != nil {
+		return t.mapErrorFor(payment.OpGetTransaction, s.String(), err)
 	}
 	return nil
 }
