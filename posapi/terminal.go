@@ -47,6 +47,7 @@ var (
 // portName names the terminal in the default journal key.
 type portName string
 
+// String returns the port name.
 func (p portName) String() string { return string(p) }
 
 // NewTerminal returns the adapter. It fails when the bank has no POSAPI row in DM's table.
