@@ -22,9 +22,14 @@ import (
 // (N, E, O, M or S, default N), stop (1, 1.5 or 2, default 1). A bare device path
 // (/dev/ttyUSB0, /dev/usb/lp0, COM3) is taken as the serial or usblp URL for it.
 //
+// Path-based links (serial, usblp) must name a character device: a regular file, a directory
+// or another kind of node fails with ErrNotADevice before anything opens it, and usblp also
+// wants sysfs (where mounted) to list the node as a usblp printer (class usbmisc, lpN).
+//
 // The context bounds the open itself (the TCP dial); it does not bound the returned Conn,
 // whose time-outs are set with its deadlines. Errors are [*Error] values classed by
-// ErrNotFound, ErrPermission, ErrBusy, ErrUnsupported, ErrBadURL or ErrNotSerial.
+// ErrNotFound, ErrPermission, ErrBusy, ErrUnsupported, ErrBadURL, ErrNotSerial or
+// ErrNotADevice.
 func Open(ctx context.Context, rawURL string) (Conn, error) {
 	u, err := parseURL(rawURL)
 	if err != nil {
