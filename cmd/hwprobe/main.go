@@ -49,10 +49,10 @@ type command struct {
 // commands is the explicit list of sub-commands (no init-time registration).
 var commands = []command{
 	{"scan", "", "environment, serial ports and USB printers found on this machine (read-only)", runScan},
-	{"probe", "[--json] [--timeout D] [--record DIR] [--protocol P] [--test-print [--profile P]] [--kick-drawer] [--terminal-echo] URL...", "identify what answers on each link", runProbe},
+	{"probe", "[--json] [--timeout D] [--kind printer|terminal] [--record DIR [--force]] [--protocol P] [--test-print [--profile P]] [--kick-drawer] [--terminal-echo] URL...", "identify what answers on each link", runProbe},
 	{"demo", "[--out FILE.png]", "start every simulator on loopback and drive it through the real drivers", runDemo},
 	{"sim", "PROTOCOL [--listen 127.0.0.1:PORT | --pty] [--faults a,b]", "run one simulator until interrupted", runSim},
-	{"capture", "--listen ADDR|pty --to URL --out FILE", "relay between an application and a device, recording both directions", runCapture},
+	{"capture", "--listen ADDR|pty --to URL --out FILE [--force]", "relay between an application and a device, recording both directions", runCapture},
 	{"identify", "[--json] FILE", "recognise the framing of the traffic in a capture file", runIdentify},
 	{"version", "", "module version and VCS commit of this build", runVersion},
 }
