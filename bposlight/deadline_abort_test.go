@@ -5,14 +5,12 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/uapos/uapos/bposlight"
-	"github.com/uapos/uapos/transport"
-	"github.com/uapos/uapos/transport/transporttest"
+	"github.com/uapos/uapos/internal/aborttest"
 )
 
 // abortPOS is the terminal's answer to the ECR's EOT, the spec's example frame (bposlight.md
@@ -82,42 +80,14 @@ func fakeTerminal(c io.ReadWriter, runs chan<- runSeen) {
 }
 
 // TestDeadlineAbortPurchase: a purchase whose card wait is ended by a context deadline
-// (context.WithTimeout, a few ms) must abort with EOT every time, also when the link's read
-// deadline (set from ctx.Deadline()) fires before ctx's own timer. 200 runs that reached the
-// card wait, zero misses; a run whose request never left the client must send no EOT.
+// (context.WithTimeout, 1 µs to a few ms) must abort with EOT every time, also when the
+// link's read deadline (set from ctx.Deadline()) fires before ctx's own timer. 200 runs that
+// reached the card wait, zero misses; a run whose request never left the client must send
+// no EOT.
 func TestDeadlineAbortPurchase(t *testing.T) {
-	for _, lk := range []struct {
-		name string
-		open func(t *testing.T) (client transport.Conn, dev io.ReadWriteCloser)
-	}{
-		{"pipe", func(t *testing.T) (transport.Conn, io.ReadWriteCloser) {
-			a, b := transporttest.Pipe()
-			return a, b
-		}},
-		{"tcp", func(t *testing.T) (transport.Conn, io.ReadWriteCloser) {
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ln.Close()
-			accepted := make(chan net.Conn, 1)
-			go func() {
-				c, _ := ln.Accept()
-				accepted <- c
-			}()
-			c, err := transport.Open(context.Background(), "tcp://"+ln.Addr().String())
-			if err != nil {
-				t.Fatal(err)
-			}
-			dev := <-accepted
-			if dev == nil {
-				t.Fatal("accept failed")
-			}
-			return c, dev
-		}},
-	} {
-		t.Run(lk.name, func(t *testing.T) {
-			client, dev := lk.open(t)
+	for _, lk := range aborttest.Links {
+		t.Run(lk.Name, func(t *testing.T) {
+			client, dev := lk.Open(t)
 			runs := make(chan runSeen, 1)
 			go fakeTerminal(dev, runs)
 			t.Cleanup(func() {
@@ -126,50 +96,32 @@ func TestDeadlineAbortPurchase(t *testing.T) {
 				<-runs
 			})
 			cl := bposlight.New(client, bposlight.Config{})
-			const want = 200
-			base, waited, attempts := 2*time.Millisecond, 0, 0
-			for waited < want {
-				if attempts++; attempts > 20*want {
-					t.Fatalf("only %d of %d runs reached the card wait", waited, attempts)
-				}
-				// Deadlines from 1 µs to base: the short ones end some runs before the request
-				// leaves, while it is written, or while the client waits for the ACK.
-				timeout := []time.Duration{time.Microsecond, 20 * time.Microsecond, 100 * time.Microsecond, base}[attempts%4]
-				ctx, cancel := context.WithTimeout(context.Background(), timeout)
+			aborttest.Run(t, 200, func(ctx context.Context, n int) bool {
 				p, err := cl.StartPurchase(ctx, bposlight.PurchaseRequest{Amount: 100})
-				cancel()
 				// the client is idle now: the probe follows whatever it wrote
 				_ = client.SetWriteDeadline(time.Time{})
 				if _, werr := client.Write([]byte{probe}); werr != nil {
 					t.Fatal(werr)
 				}
 				seen := <-runs
-				if seen.err != nil {
-					t.Fatalf("run %d: fake terminal: %v", attempts, seen.err)
-				}
-				if seen.stray != 0 {
-					t.Fatalf("run %d: %d EOT sent with no purchase on the terminal (err %v)", attempts, seen.stray, err)
-				}
-				if !seen.pur {
-					// The deadline ended the call before the request left: nothing to abort.
-					if err == nil {
-						t.Fatalf("run %d: purchase = %+v with no request on the wire", attempts, p)
-					}
-					if timeout == base && base < time.Second {
-						base *= 2 // a slow machine: give the longest deadline more time
-					}
-					continue
-				}
-				waited++
-				if !seen.eot {
-					t.Fatalf("run %d: deadline ended the card wait but no EOT reached the terminal (err %v)", attempts, err)
+				switch {
+				case seen.err != nil:
+					t.Fatalf("run %d: fake terminal: %v", n, seen.err)
+				case seen.stray != 0:
+					t.Fatalf("run %d: %d EOT sent with no purchase on the terminal (err %v)", n, seen.stray, err)
+				case !seen.pur && err == nil:
+					t.Fatalf("run %d: purchase = %+v with no request on the wire", n, p)
+				case !seen.pur:
+					return false // the deadline came before the request left: nothing to abort
+				case !seen.eot:
+					t.Fatalf("run %d: deadline ended the card wait but no EOT reached the terminal (err %v)", n, err)
 				}
 				var re *bposlight.ResponseError
 				if !errors.As(err, &re) || re.Code != bposlight.RCUserCancelled || !errors.Is(err, context.DeadlineExceeded) {
-					t.Fatalf("run %d: err = %v, want RC 1001 joined with the deadline", attempts, err)
+					t.Fatalf("run %d: err = %v, want RC 1001 joined with the deadline", n, err)
 				}
-			}
-			t.Logf("%d runs, %d reached the card wait, every one aborted with EOT", attempts, waited)
+				return true
+			})
 		})
 	}
 }

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/uapos/uapos/internal/aborttest"
 	"github.com/uapos/uapos/posapi"
 	"github.com/uapos/uapos/posapi/capi"
 	"github.com/uapos/uapos/simulators/posapisim"
@@ -51,38 +51,24 @@ func TestDeadlineAbortPurchase(t *testing.T) {
 	}
 	payment, _ := c.Resolve(capi.ActionPayment)
 	brk, _ := c.Resolve(capi.ActionBreak)
-	const want = 200
-	base, waited, attempts := 2*time.Millisecond, 0, 0
-	for waited < want {
-		if attempts++; attempts > 20*want {
-			t.Fatalf("only %d of %d runs reached the card wait", waited, attempts)
-		}
-		timeout := []time.Duration{time.Microsecond, 20 * time.Microsecond, 100 * time.Microsecond, base}[attempts%4]
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	aborttest.Run(t, 200, func(ctx context.Context, n int) bool {
 		_, err := c.Do(ctx, payCall("100"))
-		cancel()
 		sent := spy.take()
-		if len(sent) == 0 {
-			// The deadline ended the call before pos_send: nothing to break.
-			if err == nil || !errors.Is(err, context.DeadlineExceeded) {
-				t.Fatalf("run %d: err = %v with nothing sent", attempts, err)
-			}
-			if timeout == base && base < time.Second {
-				base *= 2
-			}
-			continue
-		}
-		waited++
-		if sent[0] != payment || len(sent) != 2 || sent[1] != brk {
-			t.Fatalf("run %d: sent %#x, want ACTION_PAYMENT then ACTION_BREAK (err %v)", attempts, sent, err)
+		switch {
+		case len(sent) == 0 && !errors.Is(err, context.DeadlineExceeded):
+			t.Fatalf("run %d: err = %v with nothing sent", n, err)
+		case len(sent) == 0:
+			return false // the deadline ended the call before pos_send: nothing to break
+		case sent[0] != payment || len(sent) != 2 || sent[1] != brk:
+			t.Fatalf("run %d: sent %#x, want ACTION_PAYMENT then ACTION_BREAK (err %v)", n, sent, err)
 		}
 		var be *posapi.BreakError
 		if !errors.As(err, &be) || !be.Requested || !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("run %d: err = %v, want the requested RESP_BREAK with the deadline", attempts, err)
+			t.Fatalf("run %d: err = %v, want the requested RESP_BREAK with the deadline", n, err)
 		}
-	}
+		return true
+	})
 	if n := spy.OpenSessions(); n != 0 {
 		t.Fatalf("%d sessions left open", n)
 	}
-	t.Logf("%d runs, %d reached the card wait, every one broken", attempts, waited)
 }

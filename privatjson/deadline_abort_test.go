@@ -6,14 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/uapos/uapos/internal/aborttest"
 	"github.com/uapos/uapos/transport"
-	"github.com/uapos/uapos/transport/transporttest"
 )
 
 // abortSeen is what the fake terminal saw of one purchase call.
@@ -83,36 +82,42 @@ func goldenFrame(t *testing.T, name string) []byte {
 	return append([]byte(strings.TrimSpace(string(b))), 0x00)
 }
 
-// fakeLinks connect the client to a hand-written fake terminal.
-var fakeLinks = []struct {
-	name string
-	open func(t *testing.T) (client transport.Conn, dev io.ReadWriteCloser)
-}{
-	{"pipe", func(t *testing.T) (transport.Conn, io.ReadWriteCloser) {
-		a, b := transporttest.Pipe()
-		return a, b
-	}},
-	{"tcp", func(t *testing.T) (transport.Conn, io.ReadWriteCloser) {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ln.Close()
-		accepted := make(chan net.Conn, 1)
-		go func() {
-			c, _ := ln.Accept()
-			accepted <- c
-		}()
-		c, err := transport.Open(context.Background(), "tcp://"+ln.Addr().String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		dev := <-accepted
-		if dev == nil {
-			t.Fatal("accept failed")
-		}
-		return c, dev
-	}},
+// fakeRun is one client on a link to fakeCardWait.
+type fakeRun struct {
+	conn transport.Conn
+	c    *Client
+	runs chan abortSeen
+}
+
+func startFake(t *testing.T, lk aborttest.Link, final, answer []byte) *fakeRun {
+	conn, dev := lk.Open(t)
+	f := &fakeRun{conn: conn, c: New(conn, testConfig), runs: make(chan abortSeen, 1)}
+	go fakeCardWait(dev, goldenFrame(t, "sm-interrupttransmitted.json"), final, answer, f.runs)
+	t.Cleanup(func() {
+		f.c.Close()
+		dev.Close()
+		<-f.runs
+	})
+	return f
+}
+
+// purchase runs one Purchase under ctx, then probes the fake for what it saw of it. It
+// fails the test on a fake error or an interrupt that came with no purchase of the run.
+func (f *fakeRun) purchase(t *testing.T, ctx context.Context, n int) (abortSeen, *Transaction, error) {
+	tx, err := f.c.Purchase(ctx, PurchaseRequest{Amount: 100})
+	// the call is over: the probe follows whatever the client wrote for it
+	_ = f.conn.SetWriteDeadline(time.Time{})
+	if _, werr := f.conn.Write([]byte{0x00}); werr != nil {
+		t.Fatalf("run %d: probe: %v (purchase err %v)", n, werr, err)
+	}
+	seen := <-f.runs
+	if seen.err != nil {
+		t.Fatalf("run %d: fake terminal: %v", n, seen.err)
+	}
+	if seen.stray != 0 {
+		t.Fatalf("run %d: an interrupt reached the terminal with no purchase of this call running (err %v)", n, err)
+	}
+	return seen, tx, err
 }
 
 // TestDeadlineAbortPurchase: a Purchase whose card wait is ended by a context deadline
@@ -120,107 +125,52 @@ var fakeLinks = []struct {
 // terminal, and returns the terminal's 1001 joined with the deadline; a request that never
 // left the client is not interrupted. 200 runs that reached the card wait, zero misses.
 func TestDeadlineAbortPurchase(t *testing.T) {
-	transmitted := goldenFrame(t, "sm-interrupttransmitted.json")
 	final := goldenFrame(t, "purchase-response-1001.json")
-	for _, lk := range fakeLinks {
-		t.Run(lk.name, func(t *testing.T) {
-			conn, dev := lk.open(t)
-			runs := make(chan abortSeen, 1)
-			go fakeCardWait(dev, transmitted, final, nil, runs)
-			c := New(conn, testConfig)
-			t.Cleanup(func() {
-				c.Close()
-				dev.Close()
-				<-runs
-			})
-			const want = 200
-			base, waited, attempts := 2*time.Millisecond, 0, 0
-			for waited < want {
-				if attempts++; attempts > 20*want {
-					t.Fatalf("only %d of %d runs reached the card wait", waited, attempts)
-				}
-				timeout := []time.Duration{time.Microsecond, 20 * time.Microsecond, 100 * time.Microsecond, base}[attempts%4]
-				ctx, cancel := context.WithTimeout(context.Background(), timeout)
-				tx, err := c.Purchase(ctx, PurchaseRequest{Amount: 100})
-				cancel()
-				// the call is over: the probe follows whatever the client wrote for it
-				_ = conn.SetWriteDeadline(time.Time{})
-				if _, werr := conn.Write([]byte{0x00}); werr != nil {
-					t.Fatalf("run %d: probe: %v (purchase err %v)", attempts, werr, err)
-				}
-				seen := <-runs
-				if seen.err != nil {
-					t.Fatalf("run %d: fake terminal: %v", attempts, seen.err)
-				}
-				if seen.stray != 0 {
-					t.Fatalf("run %d: interrupt sent with no purchase on the terminal (err %v)", attempts, err)
-				}
-				if !seen.purchase {
-					if err == nil {
-						t.Fatalf("run %d: purchase = %+v with no request on the wire", attempts, tx)
-					}
-					if timeout == base && base < time.Second {
-						base *= 2
-					}
-					continue
-				}
-				waited++
-				if !seen.interrupt {
-					t.Fatalf("run %d: deadline ended the card wait but no interrupt reached the terminal (err %v)", attempts, err)
+	for _, lk := range aborttest.Links {
+		t.Run(lk.Name, func(t *testing.T) {
+			f := startFake(t, lk, final, nil)
+			aborttest.Run(t, 200, func(ctx context.Context, n int) bool {
+				seen, tx, err := f.purchase(t, ctx, n)
+				switch {
+				case !seen.purchase && err == nil:
+					t.Fatalf("run %d: purchase = %+v with no request on the wire", n, tx)
+				case !seen.purchase:
+					return false // the deadline came before the request left
+				case !seen.interrupt:
+					t.Fatalf("run %d: deadline ended the card wait but no interrupt reached the terminal (err %v)", n, err)
 				}
 				var re *ResponseError
 				if !errors.As(err, &re) || re.ResponseCode != "1001" || !errors.Is(err, context.DeadlineExceeded) {
-					t.Fatalf("run %d: err = %v, want 1001 joined with the deadline", attempts, err)
+					t.Fatalf("run %d: err = %v, want 1001 joined with the deadline", n, err)
 				}
-			}
-			t.Logf("%d runs, %d reached the card wait, every one interrupted", attempts, waited)
+				return true
+			})
 		})
 	}
 }
 
 // TestDeadlineAbortNoLateInterrupt: the terminal declines at once, so the decline and the
 // deadline race. Whichever wins, an interrupt the client sends goes out before Purchase
-// returns, never later where it would cancel the next customer's purchase.
+// returns, never later where it would cancel the next customer's purchase (the fake counts
+// it as stray in the next run).
 func TestDeadlineAbortNoLateInterrupt(t *testing.T) {
-	transmitted := goldenFrame(t, "sm-interrupttransmitted.json")
 	decline := goldenFrame(t, "purchase-response-0005.json")
-	for _, lk := range fakeLinks {
-		t.Run(lk.name, func(t *testing.T) {
-			conn, dev := lk.open(t)
-			runs := make(chan abortSeen, 1)
-			go fakeCardWait(dev, transmitted, nil, decline, runs)
-			c := New(conn, testConfig)
-			t.Cleanup(func() {
-				c.Close()
-				dev.Close()
-				<-runs
-			})
+	for _, lk := range aborttest.Links {
+		t.Run(lk.Name, func(t *testing.T) {
+			f := startFake(t, lk, nil, decline)
 			interrupted := 0
-			for i := range 200 {
-				timeout := []time.Duration{time.Microsecond, 20 * time.Microsecond, 100 * time.Microsecond, 500 * time.Microsecond}[i%4]
-				ctx, cancel := context.WithTimeout(context.Background(), timeout)
-				_, err := c.Purchase(ctx, PurchaseRequest{Amount: 100})
-				cancel()
-				_ = conn.SetWriteDeadline(time.Time{})
-				if _, werr := conn.Write([]byte{0x00}); werr != nil {
-					t.Fatalf("run %d: probe: %v (purchase err %v)", i, werr, err)
-				}
-				seen := <-runs
-				if seen.err != nil {
-					t.Fatalf("run %d: fake terminal: %v", i, seen.err)
-				}
-				if seen.stray != 0 {
-					t.Fatalf("run %d: an interrupt reached the terminal after its Purchase call returned (err %v)", i, err)
-				}
+			aborttest.Run(t, 200, func(ctx context.Context, n int) bool {
+				seen, _, err := f.purchase(t, ctx, n)
 				var re *ResponseError
 				if seen.purchase && (!errors.As(err, &re) || re.ResponseCode != "0005") {
-					t.Fatalf("run %d: err = %v, want the decline 0005", i, err)
+					t.Fatalf("run %d: err = %v, want the decline 0005", n, err)
 				}
 				if seen.interrupt {
 					interrupted++
 				}
-			}
-			t.Logf("200 runs, %d sent interrupt", interrupted)
+				return seen.purchase
+			})
+			t.Logf("%d runs sent interrupt", interrupted)
 		})
 	}
 }
