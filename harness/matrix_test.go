@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -132,7 +133,7 @@ func runCell(t *testing.T, p protocol, op payment.Operation, f string) {
 				t.Errorf("panic: %v", r)
 			}
 		}()
-		j, err := payment.OpenFileJournal(dir)
+		j, err := journal.OpenSQLite(filepath.Join(dir, "journal.db"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -214,11 +215,16 @@ func runCell(t *testing.T, p protocol, op payment.Operation, f string) {
 		t.Errorf("goroutine leak: %d running, %d before\n%s", n, before, buf)
 	}
 	// PAN hygiene (issue 10 item 5): logs, error texts and the journal file.
-	journal, err := os.ReadFile(dir + "/" + payment.JournalFileName)
-	if err != nil {
-		t.Errorf("journal file: %v", err)
+	// The journal's bytes on disk: the database and its write-ahead log.
+	var stored []byte
+	for _, name := range []string{"journal.db", "journal.db-wal"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil && !os.IsNotExist(err) {
+			t.Errorf("journal file: %v", err)
+		}
+		stored = append(stored, b...)
 	}
-	for name, s := range map[string]string{"log": logs.String(), "errors": strings.Join(texts, "\n"), "journal": string(journal)} {
+	for name, s := range map[string]string{"log": logs.String(), "errors": strings.Join(texts, "\n"), "journal": string(stored)} {
 		if pans := FindPANs(s); len(pans) > 0 {
 			t.Errorf("unmasked card number in the %s: %d found", name, len(pans))
 		}

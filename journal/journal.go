@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -232,7 +233,11 @@ func (e *Entry) apply(o Outcome, at time.Time) {
 	e.State = o.State
 	e.Result = redactResult(o.Result)
 	e.ErrorCode, e.ErrorText, e.ErrorKind, e.ResponseCode, e.DeviceText = f.code, f.text, f.kind, f.rc, f.devt
-	e.Claims = append(e.Claims, o.Claims...)
+	for _, k := range o.Claims {
+		if !slices.Contains(e.Claims, k) {
+			e.Claims = append(e.Claims, k)
+		}
+	}
 	e.Updated = at
 }
 

@@ -3,6 +3,7 @@ package journal
 import (
 	"context"
 	"fmt"
+	"iter"
 	"slices"
 	"sync"
 	"time"
@@ -29,16 +30,20 @@ func NewMemory() *Memory {
 }
 
 // Begin implements [Journal].
-func (m *Memory) Begin(_ context.Context, e Entry) error {
+func (m *Memory) Begin(ctx context.Context, e Entry) error { return m.beginOwned(ctx, e, m.owner) }
+
+// beginOwned is Begin with the intent written in another owner's name (tests forge owners).
+func (m *Memory) beginOwned(_ context.Context, e Entry, owner string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e, err := prepare(e, m.owner, m.now())
+	e, err := prepare(e, owner, m.now())
 	if err != nil {
 		return err
 	}
 	if old, ok := m.entries[e.TransactionID]; ok {
 		if old.State == StateFailed && old.Fingerprint == e.Fingerprint {
-			old.State, old.Owner, old.Updated = StateIntent, m.owner, e.Updated
+			takeOver(old, owner, e.Started)
+			m.order = append(slices.DeleteFunc(m.order, func(id string) bool { return id == e.TransactionID }), e.TransactionID)
 			return nil
 		}
 		return fmt.Errorf("%w: %q", ErrDuplicateTransaction, e.TransactionID)
@@ -47,6 +52,37 @@ func (m *Memory) Begin(_ context.Context, e Entry) error {
 	m.entries[e.TransactionID] = &c
 	m.order = append(m.order, e.TransactionID)
 	return nil
+}
+
+// Load implements [Loader].
+func (m *Memory) Load(_ context.Context, entries iter.Seq[Entry]) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for e := range entries {
+		e, err := loadable(e)
+		if err != nil {
+			return n, err
+		}
+		if _, ok := m.entries[e.TransactionID]; ok {
+			continue
+		}
+		claims := e.Claims[:0:0]
+		for _, k := range e.Claims {
+			if holder, ok := m.claims[k]; ok && holder != e.TransactionID {
+				e.Refs = withRef(e.Refs, RefClaimConflict, holder+" holds "+k)
+				continue
+			}
+			m.claims[k] = e.TransactionID
+			claims = append(claims, k)
+		}
+		e.Claims = claims
+		c := e
+		m.entries[e.TransactionID] = &c
+		m.order = append(m.order, e.TransactionID)
+		n++
+	}
+	return n, nil
 }
 
 // Note implements [Journal].
