@@ -1,5 +1,3 @@
-//go:build uaposd_checkout
-
 package service
 
 import (
