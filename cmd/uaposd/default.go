@@ -27,11 +27,12 @@ var defaultDevices = []struct{ name, sim, bank string }{
 	{"oschad", "bpos1", "Oschadbank"},
 }
 
-// startBuiltin starts the simulators on 127.0.0.1 (ports the OS picks).
-func startBuiltin(ctx context.Context, log *slog.Logger) (*builtin, error) {
+// startBuiltin starts the simulators on 127.0.0.1 (ports the OS picks), with faults by device
+// name (tests; nil for a well-behaved set).
+func startBuiltin(ctx context.Context, log *slog.Logger, faults map[string][]string) (*builtin, error) {
 	b := &builtin{cfg: &service.Config{}, sims: map[string]*simulators.Running{}, libs: map[string]capi.Library{}}
 	for _, d := range defaultDevices {
-		r, err := simulators.Start(ctx, simulators.Spec{Name: d.sim, Logger: log})
+		r, err := simulators.Start(ctx, simulators.Spec{Name: d.sim, Faults: faults[d.name], Logger: log})
 		if err != nil {
 			b.Close()
 			return nil, fmt.Errorf("starting the %s simulator: %w", d.sim, err)
@@ -44,14 +45,15 @@ func startBuiltin(ctx context.Context, log *slog.Logger) (*builtin, error) {
 	b.libs["raiffeisen"] = posapisim.New(posapisim.Config{})
 	b.cfg.Devices = append(b.cfg.Devices, service.DeviceConfig{Name: "raiffeisen", Kind: service.KindTerminal,
 		Protocol: "posapi", Library: "(built-in simulator)", Bank: "Raiffeisen"})
-	r, err := simulators.Start(ctx, simulators.Spec{Name: "escpos", Logger: log})
+	r, err := simulators.Start(ctx, simulators.Spec{Name: "escpos", Faults: faults["prn"], Logger: log})
 	if err != nil {
 		b.Close()
 		return nil, fmt.Errorf("starting the printer simulator: %w", err)
 	}
 	b.sims["prn"] = r
 	b.cfg.Devices = append(b.cfg.Devices,
-		service.DeviceConfig{Name: "prn", Kind: service.KindPrinter, URL: "tcp://" + r.Addr()},
+		// The virtual printer is an 80 mm Epson of 576 dots, 48 columns: the TM-T20 profile.
+		service.DeviceConfig{Name: "prn", Kind: service.KindPrinter, URL: "tcp://" + r.Addr(), Profile: "epson-tm-t20"},
 		service.DeviceConfig{Name: "cash", Kind: service.KindDrawer, Printer: "prn"})
 	b.cfg.Checkout = service.CheckoutConfig{Terminal: "privat", Printer: "prn", Drawer: "cash"}
 	return b, nil

@@ -159,7 +159,7 @@ func (w *wiring) terminal(d service.DeviceConfig) (service.TerminalDevice, error
 	case "privatjson":
 		pcfg := privatjson.Config{Logger: w.log, SingleConnection: !strings.HasPrefix(d.URL, "tcp:")}
 		if w.fast {
-			pcfg.SendGap, pcfg.PingPause, pcfg.PollInterval = -1, -1, -1
+			pcfg.SendGap, pcfg.PingPause = -1, -1 // progress polling stays: jobs stream it
 		}
 		dev.Open = func(ctx context.Context) (payment.Terminal, io.Closer, error) {
 			dial := func(ctx context.Context) (transport.Conn, error) { return transport.Open(ctx, d.URL) }
@@ -181,7 +181,7 @@ func (w *wiring) terminal(d service.DeviceConfig) (service.TerminalDevice, error
 		}
 		pcfg := privatjson.Config{Logger: w.log}
 		if w.fast {
-			pcfg.SendGap, pcfg.PingPause, pcfg.PollInterval = -1, -1, -1
+			pcfg.SendGap, pcfg.PingPause = -1, -1
 		}
 		dev.Open = func(ctx context.Context) (payment.Terminal, io.Closer, error) {
 			c, err := ssijson.Open(ctx, host, port, pcfg)

@@ -49,9 +49,19 @@ const usage = `usage:
 flags:
 `
 
-// run is main with its outputs and a hook that gets the bound address once serving (tests).
-// It returns the exit code: 0 after a graceful stop, 1 on a failure, 2 on bad usage.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(addr string)) int {
+// hooks let tests reach inside run: the built-in simulators' faults, and a call once serving
+// with the bound address and the built-in simulators (nil with a configuration file).
+type hooks struct {
+	faults map[string][]string // simulator faults by device name
+	ready  func(addr string, b *builtin)
+}
+
+// run is main with its outputs. It returns the exit code: 0 after a graceful stop, 1 on a
+// failure, 2 on bad usage.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, h *hooks) int {
+	if h == nil {
+		h = &hooks{}
+	}
 	if len(args) > 0 && args[0] == "check-config" {
 		return checkConfig(args[1:], stdout, stderr)
 	}
@@ -115,8 +125,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 
 	w := &wiring{log: log}
 	var intro []string
+	var b *builtin
 	if *configPath == "" {
-		b, err := startBuiltin(ctx, log)
+		var err error
+		b, err = startBuiltin(ctx, log, h.faults)
 		if err != nil {
 			fmt.Fprintf(stderr, "uaposd: %v\n", err)
 			return 1
@@ -181,8 +193,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	go prune(ctx, j, retention, log)
-	if ready != nil {
-		ready(ln.Addr().String())
+	if h.ready != nil {
+		h.ready(ln.Addr().String(), b)
 	}
 
 	select {
@@ -191,7 +203,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 		return 1
 	case <-ctx.Done():
 	}
-	stop() // a second signal now ends the process's default way... unless we catch it:
+	stop()
+	// A second signal aborts the running exchanges at once.
 	abort := make(chan os.Signal, 1)
 	signal.Notify(abort, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(abort)
