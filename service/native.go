@@ -42,9 +42,9 @@ type StatusView struct {
 
 // PrinterStatus is a printer's real-time status.
 type PrinterStatus struct {
-	Ready     bool   `json:"ready"`
-	Online    bool   `json:"online"`
-	CoverOpen bool   `json:"cover_open"`
+	Ready     bool `json:"ready"`
+	Online    bool `json:"online"`
+	CoverOpen bool `json:"cover_open"`
 	// Paper is "ok", "near-end" or "out".
 	Paper string `json:"paper"`
 	Error bool   `json:"error"`

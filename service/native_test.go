@@ -239,7 +239,7 @@ func TestServiceCalls(t *testing.T) {
 		t.Fatalf("merchants: %s", m.raw)
 	}
 	e.do("GET", "/v1/terminals/priv/masks", nil).want(t, 422, 5029) // in the row, not in the fake
-	e.do("GET", "/v1/terminals/light/ping", nil).want(t, 422, 5029)  // not in the row
+	e.do("GET", "/v1/terminals/light/ping", nil).want(t, 422, 5029) // not in the row
 	e.do("GET", "/v1/terminals/priv/last-transaction", nil).want(t, 404, 5027)
 	e.do("POST", "/v1/terminals/priv/purchase", map[string]any{"transaction_id": "l-1", "amount": "1.50"}).want(t, 200)
 	l := e.do("GET", "/v1/terminals/priv/last-transaction", nil).want(t, 200)
