@@ -281,11 +281,7 @@ func (s *Service) checkoutSale(w http.ResponseWriter, r *http.Request)   { s.run
 func (s *Service) checkoutReturn(w http.ResponseWriter, r *http.Request) { s.runCheckout(w, r, true) }
 
 func (s *Service) runCheckout(w http.ResponseWriter, r *http.Request, isReturn bool) {
-	if err := requireJSON(r); err != nil {
-		writeError(w, err, nil)
-		return
-	}
-	body, err := readBody(r)
+	body, err := jsonBody(r)
 	if err != nil {
 		writeError(w, err, nil)
 		return

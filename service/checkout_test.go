@@ -54,22 +54,22 @@ func TestCheckoutSale(t *testing.T) {
 		"receipt":        map[string]any{"blocks": []any{map[string]any{"type": "text", "text": "ЧЕК ПРОДАЖУ"}}},
 		"fiscal_url":     hook.srv.URL,
 	}
-	r := e.do("POST", "/v1/checkout/sale", sale).want(t, 200)
-	if r.str("card.amount") != "100.00" || r.str("fiscal.number") != "FN-0001" || r.get("printed") != true || r.get("drawer_opened") != true {
-		t.Fatalf("sale: %s", r.raw)
+	r := e.do("POST", "/v1/checkout/sale", sale).Want(t, 200)
+	if r.Str("card.amount") != "100.00" || r.Str("fiscal.number") != "FN-0001" || r.Get("printed") != true || r.Get("drawer_opened") != true {
+		t.Fatalf("sale: %s", r.Raw)
 	}
 	if len(hook.got) != 1 || hook.got[0].Kind != "sale" || hook.got[0].Card == nil || hook.got[0].Card.RRN == "" || hook.keys[0] != "co-1" {
 		t.Fatalf("webhook got %+v", hook.got)
 	}
-	e.do("GET", "/v1/printers/prn/status", nil).want(t, 200)
+	e.do("GET", "/v1/printers/prn/status", nil).Want(t, 200)
 	rs := e.vp.Receipts()
 	if len(rs) != 1 || !strings.Contains(rs[0].Plain, "ЧЕК ПРОДАЖУ") || !strings.Contains(rs[0].Plain, "ФІСКАЛЬНИЙ ЧЕК FN-0001") || !e.vp.DrawerOpened() {
 		t.Fatalf("receipt:\n%v", rs)
 	}
 	// Again with the same id: the recorded outcome, no second charge, no second fiscal call.
-	again := e.do("POST", "/v1/checkout/sale", sale).want(t, 200)
-	if again.str("card.rrn") != r.str("card.rrn") {
-		t.Fatalf("again: %s", again.raw)
+	again := e.do("POST", "/v1/checkout/sale", sale).Want(t, 200)
+	if again.Str("card.rrn") != r.Str("card.rrn") {
+		t.Fatalf("again: %s", again.Raw)
 	}
 	if p, _, _, _ := e.bank.counts(); p != 1 || len(hook.got) != 1 {
 		t.Fatalf("purchases %d, fiscal calls %d", p, len(hook.got))
@@ -83,8 +83,8 @@ func TestCheckoutFiscalFailureVoids(t *testing.T) {
 	r := e.do("POST", "/v1/checkout/sale", map[string]any{
 		"transaction_id": "co-2", "parts": []any{map[string]any{"type": 2, "amount": "10.00"}}, "fiscal_url": hook.srv.URL,
 	})
-	if r.status == 200 || r.get("outcome.voided") != true || !strings.Contains(r.str("error.message"), "PRRO offline") {
-		t.Fatalf("fiscal failure: %d %s", r.status, r.raw)
+	if r.Status == 200 || r.Get("outcome.voided") != true || !strings.Contains(r.Str("error.message"), "PRRO offline") {
+		t.Fatalf("fiscal failure: %d %s", r.Status, r.Raw)
 	}
 	if p, _, c, _ := e.bank.counts(); p != 1 || c != 1 {
 		t.Fatalf("purchases %d cancels %d, want 1 and 1", p, c)
@@ -109,13 +109,13 @@ func TestCheckoutInput(t *testing.T) {
 	}
 	for _, c := range cases {
 		r := e.do("POST", "/v1/checkout/sale", c.body)
-		if r.status != c.status || !strings.Contains(r.str("error.message"), c.msg) {
-			t.Errorf("%s: %d %s, want %d with %q", c.body, r.status, r.raw, c.status, c.msg)
+		if r.Status != c.status || !strings.Contains(r.Str("error.message"), c.msg) {
+			t.Errorf("%s: %d %s, want %d with %q", c.body, r.Status, r.Raw, c.status, c.msg)
 		}
 	}
 	r := e.do("POST", "/v1/checkout/return", `{"transaction_id":"y","parts":[{"type":2,"amount":"1.00"}],"fiscal_url":"`+hook.srv.URL+`"}`)
-	if r.status != 400 || !strings.Contains(r.str("error.message"), "rrn") {
-		t.Errorf("return without rrn: %s", r.raw)
+	if r.Status != 400 || !strings.Contains(r.Str("error.message"), "rrn") {
+		t.Errorf("return without rrn: %s", r.Raw)
 	}
 	if p, _, _, _ := e.bank.counts(); p != 0 || len(hook.got) != 0 {
 		t.Fatal("refused input moved money or called the webhook")
@@ -125,10 +125,10 @@ func TestCheckoutInput(t *testing.T) {
 func TestCheckoutReturn(t *testing.T) {
 	e := newEnv(t)
 	hook := newFiscalHook(t)
-	s := e.do("POST", "/v1/checkout/sale", map[string]any{"transaction_id": "co-3", "parts": []any{map[string]any{"type": 2, "amount": "15.00"}}, "fiscal_url": hook.srv.URL}).want(t, 200)
+	s := e.do("POST", "/v1/checkout/sale", map[string]any{"transaction_id": "co-3", "parts": []any{map[string]any{"type": 2, "amount": "15.00"}}, "fiscal_url": hook.srv.URL}).Want(t, 200)
 	r := e.do("POST", "/v1/checkout/return", map[string]any{"transaction_id": "ret-3", "parts": []any{map[string]any{"type": 2, "amount": "15.00"}},
-		"mode": "refund", "rrn": s.str("card.rrn"), "fiscal_url": hook.srv.URL}).want(t, 200)
-	if r.num("card.operation") != 2 || hook.got[1].Kind != "return" {
-		t.Fatalf("return: %s", r.raw)
+		"mode": "refund", "rrn": s.Str("card.rrn"), "fiscal_url": hook.srv.URL}).Want(t, 200)
+	if r.Num("card.operation") != 2 || hook.got[1].Kind != "return" {
+		t.Fatalf("return: %s", r.Raw)
 	}
 }

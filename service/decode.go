@@ -36,6 +36,14 @@ func readBody(r *http.Request) ([]byte, error) {
 	return b, nil
 }
 
+// jsonBody reads a bounded body declared as JSON (see requireJSON).
+func jsonBody(r *http.Request) ([]byte, error) {
+	if err := requireJSON(r); err != nil {
+		return nil, err
+	}
+	return readBody(r)
+}
+
 // decodeStrict decodes one JSON object into v, refusing unknown fields and trailing data.
 func decodeStrict(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {

@@ -57,9 +57,9 @@ func TestBadInputMovesNothing(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := e.do(c.method, c.path, c.body).want(t, c.status, c.code)
-			if !strings.Contains(r.str("error.message"), c.msg) || r.str("error.text") == "" || r.str("error.kind") == "" {
-				t.Fatalf("error %s, want a message with %q", r.raw, c.msg)
+			r := e.do(c.method, c.path, c.body).Want(t, c.status, c.code)
+			if !strings.Contains(r.Str("error.message"), c.msg) || r.Str("error.text") == "" || r.Str("error.kind") == "" {
+				t.Fatalf("error %s, want a message with %q", r.Raw, c.msg)
 			}
 		})
 	}
@@ -75,29 +75,29 @@ func TestBadInputMovesNothing(t *testing.T) {
 	// A body that is not declared JSON is refused (a web page cannot send JSON without CORS).
 	req, _ := http.NewRequest("POST", e.srv.URL+"/v1/terminals/priv/purchase", strings.NewReader(`{"transaction_id":"a","amount":"1.00"}`))
 	req.Header.Set("Content-Type", "text/plain")
-	e.send(req).want(t, 415, 2000)
+	e.send(req).Want(t, 415, 2000)
 }
 
 func TestAccessChecks(t *testing.T) {
 	e := newEnv(t, func(o *Options) { o.Token = "s3cret-token"; o.AllowedOrigins = []string{"https://pos.example"} })
 	req, _ := http.NewRequest("GET", e.srv.URL+"/v1/devices", nil)
-	r := e.send(req).want(t, 401, 2000)
-	if !strings.Contains(r.str("error.message"), "Bearer") {
-		t.Fatalf("401: %s", r.raw)
+	r := e.send(req).Want(t, 401, 2000)
+	if !strings.Contains(r.Str("error.message"), "Bearer") {
+		t.Fatalf("401: %s", r.Raw)
 	}
 	req.Header.Set("Authorization", "Bearer wrong")
-	e.send(req).want(t, 401, 2000)
+	e.send(req).Want(t, 401, 2000)
 	req.Header.Set("Authorization", "Bearer s3cret-token")
-	e.send(req).want(t, 200)
+	e.send(req).Want(t, 200)
 
 	// A name that is not loopback (DNS rebinding) is refused.
 	req.Host = "attacker.example:3939"
-	e.send(req).want(t, 403, 2000)
+	e.send(req).Want(t, 403, 2000)
 	req.Host = ""
 
 	// Browser origins: only the allowed ones.
 	req.Header.Set("Origin", "https://evil.example")
-	e.send(req).want(t, 403, 2000)
+	e.send(req).Want(t, 403, 2000)
 	req.Header.Set("Origin", "https://pos.example")
 	if resp, err := e.srv.Client().Do(req); err != nil || resp.Header.Get("Access-Control-Allow-Origin") != "https://pos.example" {
 		t.Fatalf("CORS: %v %v", err, resp.Header)
@@ -106,8 +106,8 @@ func TestAccessChecks(t *testing.T) {
 	}
 	pre, _ := http.NewRequest("OPTIONS", e.srv.URL+"/v1/terminals/priv/purchase", nil)
 	pre.Header.Set("Origin", "https://pos.example")
-	if r := e.send(pre); r.status != 204 {
-		t.Fatalf("preflight: %d", r.status)
+	if r := e.send(pre); r.Status != 204 {
+		t.Fatalf("preflight: %d", r.Status)
 	}
 }
 

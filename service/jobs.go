@@ -154,11 +154,7 @@ func (s *Service) startJob(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err, nil)
 		return
 	}
-	if err := requireJSON(r); err != nil {
-		writeError(w, err, nil)
-		return
-	}
-	body, err := readBody(r)
+	body, err := jsonBody(r)
 	if err != nil {
 		writeError(w, err, nil)
 		return

@@ -240,11 +240,7 @@ func (s *Service) print(w http.ResponseWriter, r *http.Request, doc func(body []
 		writeError(w, err, nil)
 		return
 	}
-	if err := requireJSON(r); err != nil {
-		writeError(w, err, nil)
-		return
-	}
-	body, err := readBody(r)
+	body, err := jsonBody(r)
 	if err != nil {
 		writeError(w, err, nil)
 		return

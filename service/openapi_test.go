@@ -47,8 +47,8 @@ func TestOpenAPIMatchesRouter(t *testing.T) {
 	if len(routed) < 40 {
 		t.Fatalf("only %d routes", len(routed))
 	}
-	r := e.do("GET", "/v1/openapi.json", nil).want(t, 200)
-	if !bytes.Equal(r.raw, OpenAPI()) {
+	r := e.do("GET", "/v1/openapi.json", nil).Want(t, 200)
+	if !bytes.Equal(r.Raw, OpenAPI()) {
 		t.Fatal("the served document is not the checked-in one")
 	}
 }

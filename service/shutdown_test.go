@@ -24,18 +24,18 @@ func TestShutdownWaitsForTheExchange(t *testing.T) {
 	default:
 	}
 	close(hold)
-	(<-got).want(t, 200)
+	(<-got).Want(t, 200)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
 	// Once stopped, no new exchange starts.
-	e.do("POST", "/v1/terminals/priv/purchase", map[string]any{"transaction_id": "s-2", "amount": "9.00"}).want(t, 409, 1105)
+	e.do("POST", "/v1/terminals/priv/purchase", map[string]any{"transaction_id": "s-2", "amount": "9.00"}).Want(t, 409, 1105)
 }
 
 func TestShutdownAbortsAtTheDeadline(t *testing.T) {
 	e := newEnv(t)
 	e.bank.hold = make(chan struct{})
-	j := e.do("POST", "/v1/terminals/priv/jobs", map[string]any{"operation": "purchase", "transaction_id": "s-3", "amount": "9.00"}).want(t, 202)
+	j := e.do("POST", "/v1/terminals/priv/jobs", map[string]any{"operation": "purchase", "transaction_id": "s-3", "amount": "9.00"}).Want(t, 202)
 	<-e.bank.started
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -49,7 +49,7 @@ func TestShutdownAbortsAtTheDeadline(t *testing.T) {
 	if err != nil || !ok || ent.State != journal.StateFailed {
 		t.Fatalf("journal: %+v %v %v", ent, ok, err)
 	}
-	if g := e.do("GET", "/v1/jobs/"+j.str("id"), nil).want(t, 200); g.str("error.kind") != "cancelled" {
-		t.Fatalf("job: %s", g.raw)
+	if g := e.do("GET", "/v1/jobs/"+j.Str("id"), nil).Want(t, 200); g.Str("error.kind") != "cancelled" {
+		t.Fatalf("job: %s", g.Raw)
 	}
 }

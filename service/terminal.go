@@ -158,11 +158,7 @@ func (s *Service) operationHandler(o terminalOp) http.HandlerFunc {
 			writeError(w, err, nil)
 			return
 		}
-		if err := requireJSON(r); err != nil {
-			writeError(w, err, nil)
-			return
-		}
-		body, err := readBody(r)
+		body, err := jsonBody(r)
 		if err != nil {
 			writeError(w, err, nil)
 			return

@@ -4,14 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/uapos/uapos/service/servicetest"
 	"github.com/uapos/uapos/simulators/privatsim"
 	"github.com/uapos/uapos/simulators/vprinter"
 )
@@ -69,60 +68,19 @@ func startStack(t *testing.T, faults map[string][]string, args ...string) *stack
 	return s
 }
 
-type reply struct {
-	status int
-	raw    []byte
-	body   map[string]any
-}
-
-func (r reply) get(path string) any {
-	var v any = r.body
-	for _, k := range strings.Split(path, ".") {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[k]
-	}
-	return v
-}
-
-func (r reply) str(path string) string { s, _ := r.get(path).(string); return s }
-func (r reply) num(path string) int    { f, _ := r.get(path).(float64); return int(f) }
+type reply = servicetest.Reply
 
 func (s *stack) do(method, path string, body any) reply {
 	s.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		if str, ok := body.(string); ok {
-			b = []byte(str)
-		}
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, s.url+path, rd)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	r := reply{status: resp.StatusCode, raw: raw}
-	_ = json.Unmarshal(raw, &r.body)
-	return r
+	c := &servicetest.Client{URL: s.url}
+	return c.Do(s.t, method, path, body)
 }
 
 func (s *stack) ok(method, path string, body any) reply {
 	s.t.Helper()
 	r := s.do(method, path, body)
-	if r.status != 200 {
-		s.t.Fatalf("%s %s: %d %s", method, path, r.status, r.raw)
+	if r.Status != 200 {
+		s.t.Fatalf("%s %s: %d %s", method, path, r.Status, r.Raw)
 	}
 	return r
 }
@@ -137,7 +95,7 @@ func TestEveryProtocolThroughHTTP(t *testing.T) {
 	if !strings.Contains(s.out.String(), "serving the built-in simulators on loopback") || !strings.Contains(s.out.String(), s.url) {
 		t.Fatalf("first lines:\n%s", s.out)
 	}
-	devs := s.ok("GET", "/v1/devices", nil).get("devices").([]any)
+	devs := s.ok("GET", "/v1/devices", nil).Get("devices").([]any)
 	served := 0
 	for _, d := range devs {
 		dev := d.(map[string]any)
@@ -154,28 +112,28 @@ func TestEveryProtocolThroughHTTP(t *testing.T) {
 			base := "/v1/terminals/" + name + "/"
 			id := func(step string) string { return "e2e-" + name + "-" + step }
 			p := s.ok("POST", base+"purchase", map[string]any{"transaction_id": id("p1"), "amount": "12.34"})
-			if p.get("result.approved") != true || p.str("result.amount") != "12.34" {
-				t.Fatalf("purchase: %s", p.raw)
+			if p.Get("result.approved") != true || p.Str("result.amount") != "12.34" {
+				t.Fatalf("purchase: %s", p.Raw)
 			}
 			if tasks[2] {
-				r := s.ok("POST", base+"refund", map[string]any{"transaction_id": id("r1"), "amount": "12.34", "rrn": p.str("result.rrn")})
-				if r.get("result.approved") != true {
-					t.Fatalf("refund: %s", r.raw)
+				r := s.ok("POST", base+"refund", map[string]any{"transaction_id": id("r1"), "amount": "12.34", "rrn": p.Str("result.rrn")})
+				if r.Get("result.approved") != true {
+					t.Fatalf("refund: %s", r.Raw)
 				}
-			} else if r := s.do("POST", base+"refund", map[string]any{"transaction_id": id("r1"), "amount": "12.34", "rrn": p.str("result.rrn")}); r.num("error.code") != 5029 {
-				t.Fatalf("refund outside the row: %s", r.raw)
+			} else if r := s.do("POST", base+"refund", map[string]any{"transaction_id": id("r1"), "amount": "12.34", "rrn": p.Str("result.rrn")}); r.Num("error.code") != 5029 {
+				t.Fatalf("refund outside the row: %s", r.Raw)
 			}
 			v := s.ok("POST", base+"purchase", map[string]any{"transaction_id": id("p2"), "amount": "5.00"})
-			c := s.ok("POST", base+"cancel", map[string]any{"transaction_id": id("c1"), "invoice": v.str("result.invoice"), "amount": "5.00"})
-			if c.get("result.approved") != true {
-				t.Fatalf("void: %s", c.raw)
+			c := s.ok("POST", base+"cancel", map[string]any{"transaction_id": id("c1"), "invoice": v.Str("result.invoice"), "amount": "5.00"})
+			if c.Get("result.approved") != true {
+				t.Fatalf("void: %s", c.Raw)
 			}
 			if tasks[10] {
 				s.ok("POST", base+"x-report", nil)
 			}
 			z := s.ok("POST", base+"close-batch", nil)
-			if z.get("result.approved") == false {
-				t.Fatalf("Z: %s", z.raw)
+			if z.Get("result.approved") == false {
+				t.Fatalf("Z: %s", z.Raw)
 			}
 		})
 	}
@@ -190,13 +148,13 @@ func TestLostReplyNoSecondCharge(t *testing.T) {
 	s := startStack(t, nil)
 	s.privat().InjectFault("Purchase", privatsim.FaultLoseReply)
 	lost := s.do("POST", "/v1/terminals/privat/purchase", map[string]any{"transaction_id": "lost-1", "amount": "30.00"})
-	if lost.status == 200 || lost.get("error.outcome_unknown") != true {
-		t.Fatalf("the lost reply: %d %s", lost.status, lost.raw)
+	if lost.Status == 200 || lost.Get("error.outcome_unknown") != true {
+		t.Fatalf("the lost reply: %d %s", lost.Status, lost.Raw)
 	}
 	r1 := s.ok("POST", "/v1/terminals/privat/purchase", map[string]any{"transaction_id": "lost-1", "amount": "30.00"})
 	r2 := s.ok("POST", "/v1/terminals/privat/purchase", map[string]any{"transaction_id": "lost-1", "amount": "30.00"})
-	if r1.str("result.rrn") == "" || r1.str("result.rrn") != r2.str("result.rrn") {
-		t.Fatalf("retries: %s / %s", r1.raw, r2.raw)
+	if r1.Str("result.rrn") == "" || r1.Str("result.rrn") != r2.Str("result.rrn") {
+		t.Fatalf("retries: %s / %s", r1.Raw, r2.Raw)
 	}
 	if n := s.privat().Charges(); n != 1 {
 		t.Fatalf("the simulator charged %d times, want 1", n)
@@ -204,16 +162,16 @@ func TestLostReplyNoSecondCharge(t *testing.T) {
 	// The DM facade the same way: the lost reply, then transaction_search and a retry.
 	s.privat().InjectFault("Purchase", privatsim.FaultLoseReply)
 	body := `{"ver":6,"source":"e2e","device":"privat","type":3,"transaction_id":"dm-lost-1","pay":{"task":1,"sum":41.50}}`
-	if r := s.ok("POST", "/dm/execute", body); r.num("res") == 0 {
-		t.Fatalf("DM lost reply: %s", r.raw)
+	if r := s.ok("POST", "/dm/execute", body); r.Num("res") == 0 {
+		t.Fatalf("DM lost reply: %s", r.Raw)
 	}
 	d := s.ok("POST", "/dm/execute", body)
-	if d.num("res") != 0 || d.num("task_status") != 1 || d.str("info.refundid") == "" {
-		t.Fatalf("DM retry: %s", d.raw)
+	if d.Num("res") != 0 || d.Num("task_status") != 1 || d.Str("info.refundid") == "" {
+		t.Fatalf("DM retry: %s", d.Raw)
 	}
 	f := s.ok("POST", "/dm/execute", `{"device":"privat","type":3,"transaction_id":"dm-lost-1","transaction_search":1}`)
-	if f.str("info.refundid") != d.str("info.refundid") {
-		t.Fatalf("search: %s", f.raw)
+	if f.Str("info.refundid") != d.Str("info.refundid") {
+		t.Fatalf("search: %s", f.Raw)
 	}
 	if n := s.privat().Charges(); n != 2 {
 		t.Fatalf("the simulator charged %d times, want 2", n)
@@ -224,10 +182,10 @@ func TestLostReplyNoSecondCharge(t *testing.T) {
 func TestJobAbortReachesTheTerminal(t *testing.T) {
 	s := startStack(t, map[string][]string{"privat": {"step-delay=1h"}})
 	j := s.do("POST", "/v1/terminals/privat/jobs", map[string]any{"operation": "purchase", "transaction_id": "job-abort", "amount": "8.00"})
-	if j.status != 202 {
-		t.Fatalf("job: %d %s", j.status, j.raw)
+	if j.Status != 202 {
+		t.Fatalf("job: %d %s", j.Status, j.Raw)
 	}
-	id := j.str("id")
+	id := j.Str("id")
 	resp, err := http.Get(s.url + "/v1/jobs/" + id + "/events")
 	if err != nil {
 		t.Fatal(err)
@@ -240,8 +198,8 @@ func TestJobAbortReachesTheTerminal(t *testing.T) {
 		t.Fatal(sc.Err())
 	}
 	a := s.ok("DELETE", "/v1/jobs/"+id, nil)
-	if a.str("state") != "done" || a.get("aborted") != true || a.get("error") == nil {
-		t.Fatalf("aborted job: %s", a.raw)
+	if a.Str("state") != "done" || a.Get("aborted") != true || a.Get("error") == nil {
+		t.Fatalf("aborted job: %s", a.Raw)
 	}
 	if n := s.privat().Requests("interrupt"); n != 1 {
 		t.Fatalf("the terminal got %d interrupts, want 1", n)
@@ -250,8 +208,8 @@ func TestJobAbortReachesTheTerminal(t *testing.T) {
 		t.Fatalf("charged %d", n)
 	}
 	tr := s.ok("GET", "/v1/transactions/job-abort", nil)
-	if tr.str("state") == "approved" {
-		t.Fatalf("journal: %s", tr.raw)
+	if tr.Str("state") == "approved" {
+		t.Fatalf("journal: %s", tr.Raw)
 	}
 }
 
@@ -283,8 +241,8 @@ func TestPrintAndDrawerOnTheVirtualPrinter(t *testing.T) {
 		t.Fatalf("page:\n%s\nwant:\n%s", got, want)
 	}
 	o := s.ok("POST", "/v1/drawers/cash/open", nil)
-	if o.get("open") != true || !s.printer().DrawerOpened() {
-		t.Fatalf("drawer: %s", o.raw)
+	if o.Get("open") != true || !s.printer().DrawerOpened() {
+		t.Fatalf("drawer: %s", o.Raw)
 	}
 }
 
@@ -351,8 +309,8 @@ func TestRefusesPublicBindWithoutToken(t *testing.T) {
 
 func TestTokenRequiredWhenSet(t *testing.T) {
 	s := startStack(t, nil, "-token", "tok-123")
-	if r := s.do("GET", "/v1/devices", nil); r.status != 401 || r.num("error.code") != 2000 {
-		t.Fatalf("no token: %d %s", r.status, r.raw)
+	if r := s.do("GET", "/v1/devices", nil); r.Status != 401 || r.Num("error.code") != 2000 {
+		t.Fatalf("no token: %d %s", r.Status, r.Raw)
 	}
 	req, _ := http.NewRequest("GET", s.url+"/v1/devices", nil)
 	req.Header.Set("Authorization", "Bearer tok-123")
