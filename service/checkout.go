@@ -281,13 +281,8 @@ func (s *Service) checkoutSale(w http.ResponseWriter, r *http.Request)   { s.run
 func (s *Service) checkoutReturn(w http.ResponseWriter, r *http.Request) { s.runCheckout(w, r, true) }
 
 func (s *Service) runCheckout(w http.ResponseWriter, r *http.Request, isReturn bool) {
-	body, err := jsonBody(r)
-	if err != nil {
-		writeError(w, err, nil)
-		return
-	}
 	var q SaleRequest
-	if err := decodeStrict(body, &q); err != nil {
+	if err := readJSON(r, &q); err != nil {
 		writeError(w, err, nil)
 		return
 	}

@@ -44,6 +44,15 @@ func jsonBody(r *http.Request) ([]byte, error) {
 	return readBody(r)
 }
 
+// readJSON reads a JSON body into v (see jsonBody and decodeStrict).
+func readJSON(r *http.Request, v any) error {
+	body, err := jsonBody(r)
+	if err != nil {
+		return err
+	}
+	return decodeStrict(body, v)
+}
+
 // decodeStrict decodes one JSON object into v, refusing unknown fields and trailing data.
 func decodeStrict(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {

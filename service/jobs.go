@@ -154,13 +154,8 @@ func (s *Service) startJob(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err, nil)
 		return
 	}
-	body, err := jsonBody(r)
-	if err != nil {
-		writeError(w, err, nil)
-		return
-	}
 	var jr jobRequest
-	if err := decodeStrict(body, &jr); err != nil {
+	if err := readJSON(r, &jr); err != nil {
 		writeError(w, err, nil)
 		return
 	}
