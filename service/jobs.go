@@ -91,6 +91,7 @@ type jobs struct {
 }
 
 const (
+	// maxJobs bounds the jobs kept, and the jobs queued or running (a new one gets 1105).
 	maxJobs   = 1000
 	keepJobs  = time.Hour
 	maxEvents = 256
@@ -167,6 +168,10 @@ func (s *Service) startJob(w http.ResponseWriter, r *http.Request) {
 	req, err := jr.toPayment(op)
 	if err != nil {
 		writeError(w, err, nil)
+		return
+	}
+	if s.jobs.running() >= maxJobs {
+		writeError(w, &payment.Error{Code: payment.CodeBusy, DeviceText: fmt.Sprintf("%d jobs are queued or running", maxJobs)}, nil)
 		return
 	}
 	done, err := s.begin()
