@@ -159,9 +159,6 @@ func TestLostReplySoak(t *testing.T) {
 				case journal.StateApproved:
 				case journal.StateUnknown, journal.StateIntent:
 					unknown++
-					if os.Getenv("UAPOS_SOAK_DEBUG") != "" {
-						t.Logf("unknown %s refs %v", e.TransactionID, e.Refs)
-					}
 					if !askBank[e.TransactionID] {
 						t.Errorf("%s: left %s but the caller was not told to ask the bank", e.TransactionID, e.State)
 					}

@@ -202,8 +202,17 @@ func driveTerminal(ctx context.Context, proto string, t payment.Terminal) []demo
 	}
 	id := func(n int) string { return fmt.Sprintf("demo-%s-%d-%d", proto, time.Now().UnixNano(), n) }
 
-	if p, ok := t.(payment.Pinger); ok {
-		row("ping", 0, func(ctx context.Context) (string, error) { return "terminal idle and ready", p.Ping(ctx) })
+	// A Pinger whose DM row has no ping (SSI JSON shares the JSON ECR terminal type) refuses
+	// with 5029: the merchant list is then the link check, as for a protocol with no ping.
+	p, pinger := t.(payment.Pinger)
+	if pinger {
+		if err := p.Ping(ctx); errors.Is(err, payment.ErrNotSupported) {
+			pinger = false
+		} else {
+			row("ping", 0, func(context.Context) (string, error) { return "terminal idle and ready", err })
+		}
+	}
+	if pinger {
 	} else if m, ok := t.(payment.MerchantLister); ok {
 		// No ping in the protocol: the merchant list is its harmless link check.
 		row("ping", 0, func(ctx context.Context) (string, error) {
