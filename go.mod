@@ -8,6 +8,7 @@ require (
 	github.com/google/gousb v1.1.3
 	github.com/jackc/pgx/v5 v5.13.0
 	go.bug.st/serial v1.8.0
+	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/image v0.45.0
 	golang.org/x/sys v0.49.0
 	golang.org/x/text v0.41.0
@@ -28,5 +29,3 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 )
-
-require go.yaml.in/yaml/v3 v3.0.6 // indirect
