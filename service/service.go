@@ -348,7 +348,7 @@ func (s *Service) Shutdown(ctx context.Context) error {
 	return err
 }
 
-// Running returns the number of device exchanges in progress (for logs at stop).
+// Running returns the number of jobs queued or running (for the log at stop).
 func (s *Service) Running() int {
 	return s.jobs.running()
 }
