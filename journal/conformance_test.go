@@ -356,6 +356,8 @@ func conformPrune(t *testing.T, k kit) {
 			must(t, j.Finish(bg, c.id, *c.o))
 		}
 	}
+	defer func(b int) { pruneBatch = b }(pruneBatch)
+	pruneBatch = 2 // several transactions
 	if n, err := j.Prune(bg, time.Now().Add(-time.Hour)); n != 0 || err != nil {
 		t.Fatalf("Prune of nothing old = %d, %v", n, err)
 	}

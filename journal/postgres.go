@@ -446,22 +446,27 @@ func (p *Postgres) Query(ctx context.Context, q Query) ([]Entry, error) {
 	return out, err
 }
 
-// Prune implements [Journal].
+// Prune implements [Journal], in transactions of a few thousand entries.
 func (p *Postgres) Prune(ctx context.Context, before time.Time) (int, error) {
+	const sel = "SELECT id FROM journal_entries WHERE state IN ('approved','declined','failed') AND updated < $1 LIMIT $2"
 	n := 0
-	err := p.write(ctx, "prune", func(tx pgx.Tx, _ time.Time) error {
-		const sel = "state IN ('approved','declined','failed') AND updated < $1"
-		if _, err := tx.Exec(ctx, "DELETE FROM journal_claims WHERE transaction_id IN (SELECT id FROM journal_entries WHERE "+sel+")", before); err != nil {
-			return p.fail(ctx, "prune", err)
+	for {
+		var c int64
+		err := p.write(ctx, "prune", func(tx pgx.Tx, _ time.Time) error {
+			tag, err := tx.Exec(ctx, "WITH doomed AS ("+sel+" FOR UPDATE SKIP LOCKED), "+
+				"claims AS (DELETE FROM journal_claims WHERE transaction_id IN (SELECT id FROM doomed)) "+
+				"DELETE FROM journal_entries WHERE id IN (SELECT id FROM doomed)", before, pruneBatch)
+			if err != nil {
+				return p.fail(ctx, "prune", err)
+			}
+			c = tag.RowsAffected()
+			return nil
+		})
+		n += int(c)
+		if err != nil || c < int64(pruneBatch) {
+			return n, err
 		}
-		tag, err := tx.Exec(ctx, "DELETE FROM journal_entries WHERE "+sel, before)
-		if err != nil {
-			return p.fail(ctx, "prune", err)
-		}
-		n = int(tag.RowsAffected())
-		return nil
-	})
-	return n, err
+	}
 }
 
 // Load implements [Loader], in one transaction.

@@ -487,25 +487,35 @@ func queryWhere(q Query, ph func(n int) string, tv func(time.Time) any) (string,
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
+// pruneBatch is how many entries one Prune transaction deletes: the write lock is let go
+// between batches, so a large prune does not keep other writers (another process's Begin)
+// waiting.
+var pruneBatch = 5000
+
 // Prune implements [Journal]: entries with an outcome last updated before the time go, with
-// their claims, in one transaction.
+// their claims, in transactions of a few thousand entries.
 func (s *SQLite) Prune(ctx context.Context, before time.Time) (int, error) {
+	const sel = "SELECT id FROM journal_entries WHERE state IN ('approved','declined','failed') AND updated < ?1 LIMIT ?2"
+	b := sqlTime(before)
 	n := 0
-	err := s.write(ctx, "prune", func(tx *sql.Tx, _ time.Time) error {
-		const sel = "state IN ('approved','declined','failed') AND updated < ?"
-		b := sqlTime(before)
-		if _, err := tx.ExecContext(ctx, "DELETE FROM journal_claims WHERE transaction_id IN (SELECT id FROM journal_entries WHERE "+sel+")", b); err != nil {
-			return s.fail(ctx, "prune", err)
+	for {
+		var c int64
+		err := s.write(ctx, "prune", func(tx *sql.Tx, _ time.Time) error {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM journal_claims WHERE transaction_id IN ("+sel+")", b, pruneBatch); err != nil {
+				return s.fail(ctx, "prune", err)
+			}
+			r, err := tx.ExecContext(ctx, "DELETE FROM journal_entries WHERE id IN ("+sel+")", b, pruneBatch)
+			if err != nil {
+				return s.fail(ctx, "prune", err)
+			}
+			c, _ = r.RowsAffected()
+			return nil
+		})
+		n += int(c)
+		if err != nil || c < int64(pruneBatch) {
+			return n, err
 		}
-		r, err := tx.ExecContext(ctx, "DELETE FROM journal_entries WHERE "+sel, b)
-		if err != nil {
-			return s.fail(ctx, "prune", err)
-		}
-		c, _ := r.RowsAffected()
-		n = int(c)
-		return nil
-	})
-	return n, err
+	}
 }
 
 // Load implements [Loader], in one transaction.
