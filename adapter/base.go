@@ -154,6 +154,12 @@ func (b *Base[C]) EnterService(ctx context.Context, s payment.Service, gate bool
 	return b.gate.Enter(ctx, b.cfg.Wait)
 }
 
+// EnterLink takes the gate without a row check, for the protocol's own link check that DM's
+// table has no service for (a ping).
+func (b *Base[C]) EnterLink(ctx context.Context) (leave func(), err error) {
+	return b.gate.Enter(ctx, b.cfg.Wait)
+}
+
 // Money runs a money-moving exchange: row check, gate, then the ledger (intent, exchange,
 // outcome, reconciliation of earlier unknown outcomes).
 func (b *Base[C]) Money(ctx context.Context, op payment.Operation, req payment.Request, exchange func(ctx context.Context) (*payment.Result, error)) (*payment.Result, error) {

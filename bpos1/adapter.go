@@ -4,40 +4,26 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/uapos/uapos/journal"
+	"github.com/uapos/uapos/adapter"
 	"github.com/uapos/uapos/payment"
 )
 
-// TerminalConfig configures a [Terminal] (the adapter convention of the suite).
-type TerminalConfig struct {
-	// Bank selects DM's capability row; "" means payment.BankOschad. It must have a BPOS1
-	// row: Oschadbank, Ukrsibbank, Bank Vostok, A-Bank, Bank Pivdennyi or Sense Bank.
-	Bank payment.Bank
-	// Journal records money-moving operations; nil means an in-memory journal.
-	Journal journal.Journal
-	// Key is this terminal's key in the journal; "" means "bpos1:" + the client's Name.
-	Key string
-	// Wait makes a second caller wait for the running operation instead of failing at once
-	// with 1105 (busy).
-	Wait bool
-	// Logger receives Debug records; nil discards.
-	Logger *slog.Logger
-}
+// TerminalConfig configures a [Terminal]: Bank ("" means payment.BankOschad; it must have a
+// BPOS1 row: Oschadbank, Ukrsibbank, Bank Vostok, A-Bank, Bank Pivdennyi or Sense Bank),
+// Journal, Key ("" means "bpos1:" + the client's Name), Wait, ReconcileWindow and Logger.
+type TerminalConfig = adapter.Config
 
-// Terminal adapts a [Client] to payment.Terminal with one bank's DM capability row.
+// Terminal adapts a BPOS1 client to payment.Terminal with one bank's DM capability row:
+// the vendor library's [Client] ([NewTerminal]) or the native wire's [WireClient]
+// ([NewWireTerminal]).
 type Terminal struct {
-	c      *Client
-	caps   payment.CapabilitySet
-	cfg    TerminalConfig
-	gate   payment.Gate
-	ledger *journal.Ledger
-	log    *slog.Logger
+	*adapter.Base[backend]
+	lib  *Client     // the library client given to NewTerminal; nil on NewWireTerminal
+	wire *WireClient // the native wire's client; nil on the vendor library
 }
 
 var (
@@ -52,52 +38,59 @@ var (
 	_ payment.LastTransactioner = (*Terminal)(nil)
 )
 
-// NewTerminal returns the adapter. It fails when cfg.Bank has no BPOS1 row in DM's table.
+// NewTerminal returns the adapter over a library Client. It fails when cfg.Bank has no
+// BPOS1 row in DM's table. A Client over the deprecated [WireLib] is driven through the
+// WireLib's [WireClient], so that ctx reaches the wire (as [NewWireTerminal]).
 func NewTerminal(c *Client, cfg TerminalConfig) (*Terminal, error) {
 	if c == nil {
-		return nil, errors.New("bpos1: nil Client")
+		return nil, fmt.Errorf("bpos1: %w", adapter.ErrNilClient)
 	}
-	if cfg.Bank == "" {
-		cfg.Bank = payment.BankOschad
+	if wl, ok := c.lib.(*WireLib); ok {
+		return newTerminal(c, wl.wc, cfg, c.Name())
 	}
-	caps, ok := payment.Capabilities(cfg.Bank, payment.ProtoBPOS1)
-	if !ok {
-		return nil, fmt.Errorf("bpos1: bank %q has no BPOS1 row in DM's capability table", cfg.Bank)
+	return newTerminal(c, nil, cfg, c.Name())
+}
+
+// NewWireTerminal returns the adapter over the PROVISIONAL native wire. It fails when
+// cfg.Bank has no BPOS1 row in DM's table. The wire has no journal query, so an outcome
+// left unknown (a lost answer, an abort the terminal did not answer) cannot be reconciled:
+// the entry stays unknown, noted "ask the bank" (code 7002 when its id comes again).
+func NewWireTerminal(w *WireClient, cfg TerminalConfig) (*Terminal, error) {
+	if w == nil {
+		return nil, fmt.Errorf("bpos1: %w", adapter.ErrNilClient)
 	}
-	if cfg.Key == "" {
-		cfg.Key = "bpos1:" + c.Name()
+	return newTerminal(nil, w, cfg, w.Name())
+}
+
+// linkName names the link in the default journal key.
+type linkName string
+
+func (n linkName) String() string { return string(n) }
+
+func newTerminal(lib *Client, wire *WireClient, cfg TerminalConfig, name string) (*Terminal, error) {
+	t := &Terminal{lib: lib, wire: wire}
+	var b backend = lib
+	reconcile := t.reconcile
+	if wire != nil {
+		b, reconcile = wireBackend{wire}, t.reconcileWire
 	}
-	log := cfg.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	base, err := adapter.New(b, cfg, adapter.Spec{Protocol: payment.ProtoBPOS1, DefaultBank: payment.BankOschad,
+		KeyPrefix: "bpos1", Link: linkName(name), Reconcile: reconcile})
+	if err != nil {
+		return nil, err
 	}
-	t := &Terminal{c: c, caps: caps, cfg: cfg, log: log}
-	t.ledger = &journal.Ledger{Journal: cfg.Journal, Terminal: cfg.Key, Reconcile: t.reconcile}
-	if _, wire := c.lib.(*WireLib); wire {
-		// the provisional wire has no journal query: unknown outcomes stay unknown for
-		// the caller to settle, instead of blocking every later operation.
-		t.ledger.Reconcile = nil
-	}
+	t.Base = base
 	return t, nil
 }
 
-// Capabilities returns the DM row of the configured bank.
-func (t *Terminal) Capabilities() payment.CapabilitySet { return t.caps }
+// Client returns the library client the Terminal was built on, nil for [NewWireTerminal].
+func (t *Terminal) Client() *Client { return t.lib }
 
-// enter checks op against the row (5029 before the wire) and takes the gate.
-func (t *Terminal) enter(ctx context.Context, op payment.Operation) (func(), error) {
-	if err := t.caps.Check(op); err != nil {
-		return nil, err
-	}
-	return t.gate.Enter(ctx, t.cfg.Wait)
-}
+// WireClient returns the native wire's client, nil on the vendor library.
+func (t *Terminal) WireClient() *WireClient { return t.wire }
 
-func (t *Terminal) enterService(ctx context.Context, s payment.Service) (func(), error) {
-	if err := t.caps.CheckService(s); err != nil {
-		return nil, err
-	}
-	return t.gate.Enter(ctx, t.cfg.Wait)
-}
+// c is the client the adapter drives.
+func (t *Terminal) c() backend { return t.Base.Client() }
 
 func badRequest(format string, args ...any) error {
 	return &payment.Error{Code: payment.CodeTerminal, Kind: payment.ErrNotSupported, DeviceText: fmt.Sprintf(format, args...)}
@@ -132,11 +125,6 @@ func (t *Terminal) progressCtx(ctx context.Context, req payment.Request) context
 
 // Purchase runs Purchase + Confirm + ReqCurrReceipt (task 1).
 func (t *Terminal) Purchase(ctx context.Context, req payment.Request) (*payment.Result, error) {
-	leave, err := t.enter(ctx, payment.OpPurchase)
-	if err != nil {
-		return nil, err
-	}
-	defer leave()
 	m, err := merchant(req.Merchant, 1)
 	if err != nil {
 		return nil, err
@@ -152,8 +140,8 @@ func (t *Terminal) Purchase(ctx context.Context, req payment.Request) (*payment.
 	if amount == 0 || disc > amount {
 		return nil, badRequest("amount %s with discount %s", req.Amount, req.Discount)
 	}
-	return t.ledger.Run(ctx, payment.OpPurchase, req, func(ctx context.Context) (*payment.Result, error) {
-		txn, err := t.c.Purchase(t.progressCtx(ctx, req), amount, disc, m)
+	return t.Money(ctx, payment.OpPurchase, req, func(ctx context.Context) (*payment.Result, error) {
+		txn, err := t.c().Purchase(t.progressCtx(ctx, req), amount, disc, m)
 		return t.result(payment.OpPurchase, txn, err)
 	})
 }
@@ -174,11 +162,6 @@ func ValidRRN(s string) bool {
 // Refund runs Refund(amount, 0, merchant, RRN) + Confirm + ReqCurrReceipt (task 2). An RRN
 // that is not 12 digits is refused before the wire with 5025.
 func (t *Terminal) Refund(ctx context.Context, req payment.Request) (*payment.Result, error) {
-	leave, err := t.enter(ctx, payment.OpRefund)
-	if err != nil {
-		return nil, err
-	}
-	defer leave()
 	m, err := merchant(req.Merchant, 1)
 	if err != nil {
 		return nil, err
@@ -193,8 +176,8 @@ func (t *Terminal) Refund(ctx context.Context, req payment.Request) (*payment.Re
 	if !ValidRRN(req.RRN) {
 		return nil, &payment.Error{Code: 5025, DeviceText: "RRN must be 12 digits"}
 	}
-	return t.ledger.Run(ctx, payment.OpRefund, req, func(ctx context.Context) (*payment.Result, error) {
-		txn, err := t.c.Refund(t.progressCtx(ctx, req), amount, m, req.RRN)
+	return t.Money(ctx, payment.OpRefund, req, func(ctx context.Context) (*payment.Result, error) {
+		txn, err := t.c().Refund(t.progressCtx(ctx, req), amount, m, req.RRN)
 		return t.result(payment.OpRefund, txn, err)
 	})
 }
@@ -202,11 +185,6 @@ func (t *Terminal) Refund(ctx context.Context, req payment.Request) (*payment.Re
 // Cancel voids invoice req.Invoice of the current batch, with no Confirm (task 3). Where
 // the backend has a journal, the invoice is looked up first: an unknown one gives 5027.
 func (t *Terminal) Cancel(ctx context.Context, req payment.Request) (*payment.Result, error) {
-	leave, err := t.enter(ctx, payment.OpCancel)
-	if err != nil {
-		return nil, err
-	}
-	defer leave()
 	m, err := merchant(req.Merchant, 1)
 	if err != nil {
 		return nil, err
@@ -215,8 +193,8 @@ func (t *Terminal) Cancel(ctx context.Context, req payment.Request) (*payment.Re
 	if err != nil || inv == 0 {
 		return nil, badRequest("invoice %q is not a number", req.Invoice)
 	}
-	return t.ledger.Run(ctx, payment.OpCancel, req, func(ctx context.Context) (*payment.Result, error) {
-		orig, err := t.c.TxnByInvoice(ctx, uint32(inv), m)
+	return t.Money(ctx, payment.OpCancel, req, func(ctx context.Context) (*payment.Result, error) {
+		orig, err := t.c().TxnByInvoice(ctx, uint32(inv), m)
 		var re *ResultError
 		switch {
 		case errors.As(err, &re) && re.Declined():
@@ -226,24 +204,24 @@ func (t *Terminal) Cancel(ctx context.Context, req payment.Request) (*payment.Re
 		case err != nil && !errors.Is(err, ErrNotSupported):
 			return t.result(payment.OpCancel, nil, err)
 		}
-		txn, err := t.c.Void(t.progressCtx(ctx, req), uint32(inv), m)
+		txn, err := t.c().Void(t.progressCtx(ctx, req), uint32(inv), m)
 		return t.result(payment.OpCancel, txn, err)
 	})
 }
 
 // XReport prints the X-report with PrintBatchTotals (task 10); merchant "" means all (0).
 func (t *Terminal) XReport(ctx context.Context, req payment.Request) (*payment.Result, error) {
-	return t.totals(ctx, payment.OpXReport, req, t.c.PrintBatchTotals)
+	return t.totals(ctx, payment.OpXReport, req, t.c().PrintBatchTotals)
 }
 
 // CloseBatch runs Settlement (task 11); merchant "" means all (0).
 func (t *Terminal) CloseBatch(ctx context.Context, req payment.Request) (*payment.Result, error) {
-	return t.totals(ctx, payment.OpCloseBatch, req, t.c.Settlement)
+	return t.totals(ctx, payment.OpCloseBatch, req, t.c().Settlement)
 }
 
 // totals runs a batch-totals operation (X or Z) for the request's merchant, 0 meaning all.
 func (t *Terminal) totals(ctx context.Context, op payment.Operation, req payment.Request, run func(context.Context, uint8) (*Totals, error)) (*payment.Result, error) {
-	leave, err := t.enter(ctx, op)
+	leave, err := t.Enter(ctx, op)
 	if err != nil {
 		return nil, err
 	}
@@ -260,14 +238,12 @@ func (t *Terminal) totals(ctx context.Context, op payment.Operation, req payment
 // the documented cash withdrawal CashAdvance serves the "cash only" case DM describes for
 // Oschadbank: Amount 0 and CashAmount > 0. Any purchase amount gives 5029.
 func (t *Terminal) PurchaseCashback(ctx context.Context, req payment.Request) (*payment.Result, error) {
-	leave, err := t.enter(ctx, payment.OpPurchaseCashback)
-	if err != nil {
+	if err := t.Capabilities().Check(payment.OpPurchaseCashback); err != nil {
 		return nil, err
 	}
-	defer leave()
 	if req.Amount != 0 || req.CashAmount <= 0 {
 		return nil, &payment.Error{Code: payment.CodeNotSupportedTask,
-			Args:       []string{string(t.caps.Bank), string(t.caps.Protocol), payment.OpPurchaseCashback.String()},
+			Args:       []string{string(t.Capabilities().Bank), string(t.Capabilities().Protocol), payment.OpPurchaseCashback.String()},
 			DeviceText: "BPOS1 has no purchase-with-cash method; only cash withdrawal (Amount 0, CashAmount > 0) via CashAdvance is documented"}
 	}
 	m, err := merchant(req.Merchant, 1)
@@ -278,8 +254,8 @@ func (t *Terminal) PurchaseCashback(ctx context.Context, req payment.Request) (*
 	if err != nil {
 		return nil, err
 	}
-	return t.ledger.Run(ctx, payment.OpPurchaseCashback, req, func(ctx context.Context) (*payment.Result, error) {
-		txn, err := t.c.CashAdvance(t.progressCtx(ctx, req), cash, m, "980", 0)
+	return t.Money(ctx, payment.OpPurchaseCashback, req, func(ctx context.Context) (*payment.Result, error) {
+		txn, err := t.c().CashAdvance(t.progressCtx(ctx, req), cash, m, "980", 0)
 		res, err := t.result(payment.OpPurchaseCashback, txn, err)
 		if res != nil {
 			res.CashAmount = res.Amount
@@ -291,17 +267,17 @@ func (t *Terminal) PurchaseCashback(ctx context.Context, req payment.Request) (*
 // TransferP2P (task 4) always fails with 5029: the vendor API has no P2P method (bpos1.md
 // §3; TxnType 21/22 exist but nothing public starts them).
 func (t *Terminal) TransferP2P(ctx context.Context, req payment.Request) (*payment.Result, error) {
-	if err := t.caps.Check(payment.OpP2P); err != nil {
+	if err := t.Capabilities().Check(payment.OpP2P); err != nil {
 		return nil, err
 	}
 	return nil, &payment.Error{Code: payment.CodeNotSupportedTask,
-		Args:       []string{string(t.caps.Bank), string(t.caps.Protocol), payment.OpP2P.String()},
+		Args:       []string{string(t.Capabilities().Bank), string(t.Capabilities().Protocol), payment.OpP2P.String()},
 		DeviceText: "the BPOS1 library has no documented P2P method (TxnType 21/22 exist, no call starts them)"}
 }
 
 // GetTransaction returns the journal record with req.Invoice, or the newest one (task 17).
 func (t *Terminal) GetTransaction(ctx context.Context, req payment.Request) (*payment.Result, error) {
-	leave, err := t.enter(ctx, payment.OpGetTransaction)
+	leave, err := t.Enter(ctx, payment.OpGetTransaction)
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +293,7 @@ func (t *Terminal) GetTransaction(ctx context.Context, req payment.Request) (*pa
 	if err != nil {
 		return nil, badRequest("invoice %q is not a number", req.Invoice)
 	}
-	txn, err := t.c.TxnByInvoice(ctx, uint32(inv), m)
+	txn, err := t.c().TxnByInvoice(ctx, uint32(inv), m)
 	var re *ResultError
 	if errors.As(err, &re) && re.Declined() {
 		return nil, &payment.Error{Code: payment.CodeOperationNotFound, ResponseCode: strconv.Itoa(int(re.ResponseCode)), DeviceText: re.Description}
@@ -326,7 +302,7 @@ func (t *Terminal) GetTransaction(ctx context.Context, req payment.Request) (*pa
 }
 
 func (t *Terminal) last(ctx context.Context) (*payment.Result, error) {
-	txn, err := t.c.LastTxn(ctx)
+	txn, err := t.c().LastTxn(ctx)
 	if errors.Is(err, ErrNoTransaction) {
 		return nil, &payment.Error{Code: payment.CodeOperationNotFound, DeviceText: "the terminal's journal is empty", Err: err}
 	}
@@ -335,7 +311,7 @@ func (t *Terminal) last(ctx context.Context) (*payment.Result, error) {
 
 // LastTransaction returns the newest journal record (service 6).
 func (t *Terminal) LastTransaction(ctx context.Context) (*payment.Result, error) {
-	leave, err := t.enterService(ctx, payment.SvcLastTransaction)
+	leave, err := t.EnterService(ctx, payment.SvcLastTransaction, true)
 	if err != nil {
 		return nil, err
 	}
@@ -345,12 +321,12 @@ func (t *Terminal) LastTransaction(ctx context.Context) (*payment.Result, error)
 
 // Merchants lists the acquirers of POSGetInfo's TerminalInfo, split on '/' (service 2).
 func (t *Terminal) Merchants(ctx context.Context) ([]payment.Merchant, error) {
-	leave, err := t.enterService(ctx, payment.SvcMerchantList)
+	leave, err := t.EnterService(ctx, payment.SvcMerchantList, true)
 	if err != nil {
 		return nil, err
 	}
 	defer leave()
-	ti, err := t.c.TerminalInfo(ctx)
+	ti, err := t.c().TerminalInfo(ctx)
 	if err != nil {
 		return nil, t.mapErr(err)
 	}
@@ -363,33 +339,33 @@ func (t *Terminal) Merchants(ctx context.Context) ([]payment.Merchant, error) {
 
 // BankEcho makes the terminal test its host link for merchant 1 (service 4).
 func (t *Terminal) BankEcho(ctx context.Context) error {
-	leave, err := t.enterService(ctx, payment.SvcBankEcho)
+	leave, err := t.EnterService(ctx, payment.SvcBankEcho, true)
 	if err != nil {
 		return err
 	}
 	defer leave()
-	return t.mapErr(t.c.CheckConnection(ctx, 1))
+	return t.mapErr(t.c().CheckConnection(ctx, 1))
 }
 
 // TransactionStatus returns the progress of the running operation (service 5). It does not
 // wait for the running operation.
 func (t *Terminal) TransactionStatus(ctx context.Context) (payment.Event, error) {
-	if err := t.caps.CheckService(payment.SvcTransactionStatus); err != nil {
+	if err := t.Capabilities().CheckService(payment.SvcTransactionStatus); err != nil {
 		return payment.Event{}, err
 	}
-	s := t.c.Status()
+	s := t.c().Status()
 	return payment.Event{Code: int(s.Code), Text: s.Text}, nil
 }
 
 // Ping checks the ECR-terminal link with the library's Ping. DM has no ping service for
 // BPOS1; payment.Pinger allows the protocol's own link check.
 func (t *Terminal) Ping(ctx context.Context) error {
-	leave, err := t.gate.Enter(ctx, t.cfg.Wait)
+	leave, err := t.EnterLink(ctx)
 	if err != nil {
 		return err
 	}
 	defer leave()
-	return t.mapErr(t.c.Ping(ctx))
+	return t.mapErr(t.c().Ping(ctx))
 }
 
 var wireTxnOp = map[TxnType]payment.Operation{
@@ -418,7 +394,7 @@ func toResult(op payment.Operation, x *Txn) *payment.Result {
 		RRN: x.RRN, AuthCode: x.AuthCode, PAN: x.PAN, Issuer: x.IssuerName,
 		TerminalID: x.TerminalID, MerchantID: x.MerchantID, EntryMode: entryName(x.EntryMode),
 		Amount: payment.Amount(x.Amount), DiscountAmount: payment.Amount(x.AddAmount),
-		Currency: x.CurrencyCode, SignatureRequired: x.SignatureRequired,
+		Currency: x.CurrencyCode, SignatureRequired: x.SignatureRequired, PaymentSystem: x.PaymentSystem,
 		Receipt: payment.RedactPANs(x.Receipt),
 		Raw: map[string]string{
 			"TxnType": strconv.Itoa(int(x.TxnType)), "TrnStatus": strconv.Itoa(int(x.TrnStatus)),
@@ -431,7 +407,7 @@ func toResult(op payment.Operation, x *Txn) *payment.Result {
 	if r.Currency == "" {
 		r.Currency = x.Currency
 	}
-	if tm, err := time.ParseInLocation("060102150405", x.DateTime, time.Local); err == nil {
+	if tm, ok := txnTime(x); ok {
 		r.Time = tm
 	}
 	return r
@@ -463,7 +439,7 @@ func (t *Terminal) totalsResult(op payment.Operation, tot *Totals, err error) (*
 		return nil, t.mapErr(err)
 	}
 	r := &payment.Result{Operation: op, Approved: true, Receipt: payment.RedactPANs(tot.Receipt)}
-	if !noTotals(t.c.lib) {
+	if t.c().hasTotals() {
 		r.Totals = &payment.Totals{
 			PurchaseCount: int(tot.DebitNum), PurchaseAmount: payment.Amount(tot.DebitAmt),
 			RefundCount: int(tot.CreditNum), RefundAmount: payment.Amount(tot.CreditAmt),
@@ -471,10 +447,4 @@ func (t *Terminal) totalsResult(op payment.Operation, tot *Totals, err error) (*
 		}
 	}
 	return r, nil
-}
-
-// noTotals reports whether the backend cannot fill the Totals properties.
-func noTotals(l Lib) bool {
-	n, ok := l.(interface{ totalsUnknown() bool })
-	return ok && n.totalsUnknown()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"time"
 
 	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
@@ -30,9 +31,19 @@ func (t *Terminal) mapErr(err error) error {
 	var ce *CallError
 	var cf *ConfirmError
 	var pr *ProtocolError
+	var we *WireError
 	switch {
 	case errors.As(err, &cf):
 		return &payment.Error{Code: payment.CodeInternal, Kind: payment.ErrLink, DeviceText: "confirm failed",
+			Err: errors.Join(err, payment.ErrOutcomeUnknown)}
+	case errors.As(err, &we):
+		// The native wire's link failed once the request may have reached the terminal: the
+		// vendor library's "error connecting with terminal" (LastErrorCode 3), outcome unknown.
+		kind := payment.ErrLink
+		if we.Violation() {
+			kind = payment.ErrProtocol
+		}
+		return &payment.Error{Code: 5012, Kind: kind, DeviceText: we.Stage + ": " + we.Err.Error(),
 			Err: errors.Join(err, payment.ErrOutcomeUnknown)}
 	case errors.As(err, &re):
 		return t.resultErr(re, err)
@@ -45,7 +56,7 @@ func (t *Terminal) mapErr(err error) error {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return &payment.Error{Code: payment.CodeUserCancelled, Kind: payment.ErrCancelled, Err: err}
 	case errors.Is(err, ErrNotSupported):
-		return &payment.Error{Code: payment.CodeNotSupportedTask, Args: []string{string(t.caps.Bank), string(t.caps.Protocol), "this backend"}, Err: err}
+		return &payment.Error{Code: payment.CodeNotSupportedTask, Args: []string{string(t.Capabilities().Bank), string(t.Capabilities().Protocol), "this backend"}, Err: err}
 	}
 	return &payment.Error{Code: payment.CodeInternal, Kind: payment.ErrLink, Err: err}
 }
@@ -66,7 +77,7 @@ func (t *Terminal) resultErr(re *ResultError, err error) error {
 			e.Code = payment.TerminalCode(int(rc))
 		case rc < 1000:
 			e.Code = payment.CodeBankDecline
-			if t.caps.Bank == payment.BankOschad {
+			if t.Capabilities().Bank == payment.BankOschad {
 				if c, ok := oschadHost[rc]; ok {
 					e.Code = c
 				}
@@ -103,47 +114,59 @@ func (t *Terminal) callErr(ce *CallError, err error) error {
 		e.Args = []string{"6000"}
 	case ECRCNoData:
 		e.Code = payment.CodeNotSupportedTask
-		e.Args = []string{string(t.caps.Bank), string(t.caps.Protocol), ce.Op + " on this backend"}
+		e.Args = []string{string(t.Capabilities().Bank), string(t.Capabilities().Protocol), ce.Op + " on this backend"}
 	default:
 		e.Code = payment.CodeTerminal
 	}
 	return e
 }
 
+// refSent is the journal note with the time (RFC 3339) an entry's request went on the wire,
+// as other adapters write it; reconciliation compares the terminal's transaction time to it,
+// or to the entry's Started (written just before the wire) when there is none.
+const refSent = "sent"
+
 // reconcile resolves a journal entry whose outcome is unknown from the terminal's own
-// journal. Void: the original invoice's TrnStatus (4 canceled = the void happened). Other
-// operations: the newest journal record; the operation happened when it has the same type
-// and amount (one operation at a time, and unknown outcomes are resolved before any new
-// exchange, so the newest record is ours if the terminal recorded it). A record that was
-// reversed (never confirmed) or declined moved no money.
-func (t *Terminal) reconcile(ctx context.Context, e journal.Entry) (*payment.Result, error) {
-	notFound := &payment.Error{Code: payment.CodeOperationNotFound, Kind: payment.ErrNotFound}
+// journal (the vendor library's GetTxnDataByInv / GetTxnNum + GetTxnDataByOrder).
+//
+//   - Void: the original invoice, which the request carried, is looked up: TrnStatus 4
+//     (canceled) means the void happened. Evidence by reference ("invoice").
+//   - Other operations: the request carries no reference the terminal keeps, so the newest
+//     journal record is taken by likeness only: the same type, the same amount, and a time
+//     within the reconcile window of when the request was sent (the entry's "sent" note,
+//     else its Started). A record older than that window is an earlier sale, so the lost
+//     request never ran. A record with no time (the flat C API has no DateTime getter,
+//     bpos1.md Addendum A.1) cannot be told from an earlier sale of the same amount: the
+//     entry stays unknown, noted "ask the bank", unless the window is disabled (negative).
+//     The ledger still refuses a receipt another entry holds.
+//
+// A record that was reversed (never confirmed) or canceled moved no money: not found.
+func (t *Terminal) reconcile(ctx context.Context, e journal.Entry) (*journal.Evidence, error) {
+	notFound := func(why string) error {
+		return &payment.Error{Code: payment.CodeOperationNotFound, Kind: payment.ErrNotFound, DeviceText: why}
+	}
 	if e.Operation == payment.OpCancel {
 		m, _ := merchant(e.Request.Merchant, 1)
 		inv, err := strconv.ParseUint(e.Request.Invoice, 10, 32)
 		if err != nil {
-			return nil, notFound
+			return nil, notFound("invoice " + strconv.Quote(e.Request.Invoice) + " is not a number")
 		}
-		x, err := t.c.TxnByInvoice(ctx, uint32(inv), m)
+		x, err := t.c().TxnByInvoice(ctx, uint32(inv), m)
 		if err != nil {
-			if errors.Is(err, ErrNotSupported) {
-				return nil, t.mapErr(err)
-			}
 			var re *ResultError
 			if errors.As(err, &re) && re.Declined() {
-				return nil, notFound
+				return nil, notFound("the terminal has no invoice " + e.Request.Invoice)
 			}
 			return nil, t.mapErr(err)
 		}
 		if x.TrnStatus == TrnCanceled {
-			r := toResult(payment.OpCancel, x)
-			return r, nil
+			return &journal.Evidence{Result: toResult(payment.OpCancel, x), Reference: "invoice"}, nil
 		}
-		return nil, notFound
+		return nil, notFound("invoice " + e.Request.Invoice + " is " + x.TrnStatus.String())
 	}
-	x, err := t.c.LastTxn(ctx)
+	x, err := t.c().LastTxn(ctx)
 	if errors.Is(err, ErrNoTransaction) {
-		return nil, notFound
+		return nil, notFound("the terminal's journal is empty")
 	}
 	if err != nil {
 		return nil, t.mapErr(err)
@@ -154,15 +177,54 @@ func (t *Terminal) reconcile(ctx context.Context, e journal.Entry) (*payment.Res
 		amount = e.Request.CashAmount
 	}
 	if x.TxnType != want || payment.Amount(x.Amount) != amount {
-		return nil, notFound
+		return nil, notFound("the terminal's last transaction is another operation (" + x.TxnType.String() + ")")
 	}
-	switch x.TrnStatus {
-	case TrnApproved:
-		return toResult(e.Operation, x), nil
-	case TrnDeclined:
-		r := toResult(e.Operation, x)
-		r.Approved = false
-		return r, nil
+	if x.TrnStatus != TrnApproved && x.TrnStatus != TrnDeclined {
+		return nil, notFound("the terminal's last transaction is " + x.TrnStatus.String())
 	}
-	return nil, notFound
+	if w := t.Window(); w > 0 {
+		at, ok := txnTime(x)
+		if !ok {
+			t.Note(ctx, e.TransactionID, journal.RefAskBank, "the terminal's last transaction matches type and amount but carries no time "+
+				"(the flat C library has no DateTime): it cannot be told from an earlier sale of the same amount")
+			return nil, nil
+		}
+		sent := sentAt(e)
+		switch {
+		case at.Before(sent.Add(-w)):
+			return nil, notFound("the terminal's last transaction (" + at.Format(time.DateTime) + ") is older than the request (" +
+				sent.Format(time.DateTime) + ") by more than the reconcile window")
+		case at.After(time.Now().Add(w)):
+			t.Note(ctx, e.TransactionID, journal.RefAskBank, "the terminal's last transaction is dated "+at.Format(time.DateTime)+
+				", in the future beyond the reconcile window: the terminal's clock cannot be trusted")
+			return nil, nil
+		}
+	}
+	r := toResult(e.Operation, x)
+	r.Approved = x.TrnStatus == TrnApproved
+	return &journal.Evidence{Result: r}, nil
+}
+
+// reconcileWire is the reconcile of the native wire, which has no journal query (bpos1.md
+// §B.3 lists none): the entry stays unknown, noted "ask the bank", and later operations
+// are not held up by it.
+func (t *Terminal) reconcileWire(ctx context.Context, e journal.Entry) (*journal.Evidence, error) {
+	t.Note(ctx, e.TransactionID, journal.RefAskBank, "the BPOS1 native wire has no journal query: the terminal cannot be asked what became of it")
+	return nil, nil
+}
+
+// txnTime returns the transaction's DateTime ("YYMMDDhhmmss", the terminal's local time).
+func txnTime(x *Txn) (time.Time, bool) {
+	at, err := time.ParseInLocation("060102150405", x.DateTime, time.Local)
+	return at, err == nil
+}
+
+// sentAt is when the entry's request went on the wire: its refSent note, else Started.
+func sentAt(e journal.Entry) time.Time {
+	if s, ok := e.Refs[refSent]; ok {
+		if at, err := time.Parse(time.RFC3339, s); err == nil {
+			return at
+		}
+	}
+	return e.Started
 }

@@ -17,22 +17,35 @@
 //   - Backend A, the vendor library (package bpos1/vendorlib): loads the user-supplied
 //     libcBPOSLib.so at run time without cgo. This is the proven path. Nothing
 //     vendor-made ships with this module.
-//   - Backend B, the native wire ([WireLib], [NewWireLib]): PROVISIONAL. It speaks the
-//     frames one production client (WebCheck) sends (bpos1.md §B): STX / 2-byte
+//   - Backend B, the native wire ([WireClient], [NewWireClient]): PROVISIONAL. It speaks
+//     the frames one production client (WebCheck) sends (bpos1.md §B): STX / 2-byte
 //     big-endian length / TLV (u32 tag, u32 length, value) / XOR LRC, ACK after every
 //     frame, status frames of class 13 (tags 30/31), the confirm frame; TLV byte order
 //     configurable per direction because the public evidence conflicts (§B.5). Only
-//     purchase, refund, void, confirm, cancel, settlement, X-report, POS info and ping
-//     exist there; receipts, totals and journal queries do not. Not validated against
-//     a terminal.
+//     purchase, refund, void, confirm, settlement, X-report, POS info and ping exist
+//     there; receipts, totals and journal queries do not. Not validated against a
+//     terminal. Unlike the library, it is synchronous: every call runs on the caller's
+//     goroutine and honours ctx down to the bytes; when ctx ends (or its deadline passes)
+//     while the terminal may be working, it writes the abort (a bare EOT; the BPOS1 abort
+//     message is not public, see [WireClient]) and waits briefly for the answer to it.
+//     [WireLib] dresses it as a [Lib] for [Client]; it is deprecated.
 //
-// Both backends and the in-process simulator (package simulators/bpos1sim) run under
+// The vendor library and the in-process simulator (package simulators/bpos1sim) run under
 // [Client], which follows the documented sequences (bpos1.md §2.5): start an action, poll
 // LastResult reporting LastStatMsgCode changes as progress ([WithProgress]), Confirm
 // after the operations that need it and never after Void, fetch the slip with
 // ReqCurrReceipt (Windows-1251 converted to UTF-8), and Cancel when ctx ends.
 //
-// [Terminal] adapts a Client to payment.Terminal with a bank's DM capability row.
+// [Terminal] adapts either client to payment.Terminal with a bank's DM capability row
+// ([NewTerminal] for a Client, [NewWireTerminal] for a WireClient), on the suite's common
+// adapter base (package adapter): journal, gate, capability check.
+//
+// A lost answer is reconciled through the terminal's journal on the library path: a void
+// by the invoice it carried; other operations by likeness only (the newest record with
+// the same type and amount, dated within the reconcile window of the request; a record
+// with no date, as the flat C library gives, is not taken: "ask the bank"). The native
+// wire has no journal query, so there an unknown outcome stays unknown ("ask the bank").
+//
 // Facts and inferences it relies on:
 //
 //   - ResponseCode below 1000 is a host code: DM code 5015 (declined) with the host code

@@ -7,6 +7,7 @@ import (
 	"github.com/uapos/uapos/bpos1"
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/simulators/bpos1sim"
+	"github.com/uapos/uapos/transport"
 )
 
 // A purchase through payment.Terminal, against the in-process library simulator. With
@@ -43,4 +44,32 @@ func ExampleAppendFrame() {
 	// Output:
 	// 02003000000001000000040000000100000002000000040000000100000021000000040000000100000003000000040000006444
 	// 100
+}
+
+// A purchase over the provisional native wire, against the wire simulator on loopback.
+// Ending ctx during the card wait would put the abort on the wire.
+func ExampleNewWireTerminal() {
+	ctx := context.Background()
+	sim := bpos1sim.New(bpos1sim.Config{})
+	defer sim.Close()
+	addr, err := sim.ListenTCP("127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	conn, err := transport.Open(ctx, "tcp://"+addr)
+	if err != nil {
+		panic(err)
+	}
+	defer conn.Close()
+	wc := bpos1.NewWireClient(conn, bpos1.WireConfig{Name: "till-1"})
+	term, err := bpos1.NewWireTerminal(wc, bpos1.TerminalConfig{Bank: payment.BankOschad})
+	if err != nil {
+		panic(err)
+	}
+	res, err := term.Purchase(ctx, payment.Request{TransactionID: "order-2", Amount: 5000})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(res.Approved, res.Amount, res.Invoice, res.PaymentSystem, term.Key())
+	// Output: true 50.00 1 VISA bpos1:till-1
 }

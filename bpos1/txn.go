@@ -25,10 +25,13 @@ type Txn struct {
 	ExpDate      string // "YYMM"
 	CardHolder   string
 	IssuerName   string
-	DateTime     string // "YYMMDDhhmmss"; empty with the flat C library
-	Currency     string
-	CurrencyCode string
-	EmvAID       string
+	// PaymentSystem is the card scheme ("VISA"): tag 26 of the native wire; the vendor API
+	// has no such property, so it is empty on the library path.
+	PaymentSystem string
+	DateTime      string // "YYMMDDhhmmss"; empty with the flat C library
+	Currency      string
+	CurrencyCode  string
+	EmvAID        string
 	// SignatureRequired is SignVerif = 1: the customer must sign the slip.
 	SignatureRequired bool
 	// Native is FlagAcquirer = 1: the card was issued by the acquiring bank.

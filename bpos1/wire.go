@@ -4,73 +4,41 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"fmt"
-	"log/slog"
-	"os"
 	"sync"
-	"time"
 
-	"github.com/uapos/uapos/internal/stxlink"
 	"github.com/uapos/uapos/transport"
 )
 
-// DefaultReplyTimeout bounds one wire exchange, from the request to the final answer
-// (device-manager.md recommends about 310 s for terminals).
-const DefaultReplyTimeout = 310 * time.Second
-
-// WireConfig configures a [WireLib]. The zero value works.
-type WireConfig struct {
-	// RequestOrder is the byte order of the TLV tag, length and numeric values the ECR
-	// sends. Nil means big-endian, as WebCheck's builder writes them (bpos1.md §B.2).
-	RequestOrder binary.ByteOrder
-	// ReplyOrder is the byte order of the terminal's TLVs. Nil means detect per frame:
-	// little-endian first, as WebCheck's parser reads them (bpos1.md §B.4), big-endian when
-	// that does not parse (§B.5: the evidence conflicts).
-	ReplyOrder binary.ByteOrder
-	// ACKTimeout bounds the wait for ACK after each frame; zero means 6 s (bpos1.md §1.1).
-	ACKTimeout time.Duration
-	// ReplyTimeout bounds one exchange; zero means DefaultReplyTimeout.
-	ReplyTimeout time.Duration
-	// Logger receives Debug records of the exchanges (tags, never card data). Nil discards.
-	Logger *slog.Logger
-}
-
-// WireLib is backend B: a PROVISIONAL implementation of [Lib] over the native BPOS1 wire
-// as one production client (WebCheck) speaks it (bpos1.md §B): STX / 2-byte big-endian
-// length / TLV / XOR LRC frames with ACK after every frame (package internal/stxlink), the
-// request TLVs of §B.3, status frames of class 13 (tags 30/31) and the confirm frame.
+// WireLib is the native wire dressed as the vendor library's asynchronous API ([Lib]), so
+// that a [Client] can poll it: each action runs the matching [WireClient] call in a
+// goroutine, and Cancel ends that call's context, which puts the abort on the wire.
 //
-// No specification or capture of this wire is public, so only the operations WebCheck
-// sends are available: Purchase, Refund, Void, Confirm, Cancel (EOT), Settlement,
-// PrintBatchTotals (X-report), POSGetInfo and Ping. Every other action returns ECRC 8
-// (NODATA), which [Client] reports as ErrNotSupported: receipts, journal queries,
+// Deprecated: use [WireClient] (and [NewWireTerminal]): it runs every exchange on the
+// caller's goroutine under the caller's ctx, with no polling. [NewTerminal] given a Client
+// over a WireLib already drives the WireLib's WireClient directly.
+//
+// Only the operations of the wire exist (see [WireClient]); every other action returns ECRC
+// 8 (NODATA), which [Client] reports as ErrNotSupported: receipts, journal queries,
 // CheckConnection, cash advance. The replies carry no totals, so the Totals properties
-// stay 0 (the adapter leaves Result.Totals nil). Void sends the amount (tag 3) only when
-// this WireLib saw the invoice's purchase or refund. Use the vendor library (package
-// bpos1/vendorlib) for production.
+// stay 0.
 type WireLib struct {
-	cfg  WireConfig
-	link *stxlink.Link
-	log  *slog.Logger
+	wc *WireClient
 
 	mu         sync.Mutex
 	running    bool
-	cancelled  bool
 	stop       context.CancelFunc
 	done       chan struct{}
 	lastResult uint8
 	lastErr    uint8
 	resp       uint32
-	errDesc    string
-	stat       uint8
-	statDesc   string
+	errDesc    string // Windows-1251, as the Lib contract wants
 	reply      Message
 	order      binary.ByteOrder
 	txn        wireTxn
 	info       string
-	amounts    map[uint32]uint32
 }
 
+// wireTxn holds the transaction properties as raw (Windows-1251) strings.
 type wireTxn struct {
 	txnType, trnStatus                uint8
 	amount, invoice                   uint32
@@ -80,44 +48,14 @@ type wireTxn struct {
 var _ Lib = (*WireLib)(nil)
 
 // NewWireLib returns a WireLib over c. The caller keeps ownership of c.
+//
+// Deprecated: use [NewWireClient].
 func NewWireLib(c transport.Conn, cfg WireConfig) *WireLib {
-	if cfg.RequestOrder == nil {
-		cfg.RequestOrder = binary.BigEndian
-	}
-	if cfg.ReplyTimeout <= 0 {
-		cfg.ReplyTimeout = DefaultReplyTimeout
-	}
-	log := cfg.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &WireLib{
-		cfg:     cfg,
-		link:    stxlink.NewLink(&lockedConn{Conn: c}, stxlink.Config{ACKTimeout: cfg.ACKTimeout, Logger: cfg.Logger}),
-		log:     log,
-		amounts: map[uint32]uint32{},
-	}
+	return &WireLib{wc: NewWireClient(c, cfg)}
 }
 
-// lockedConn serialises writes: Cancel writes EOT while the exchange goroutine ACKs.
-type lockedConn struct {
-	transport.Conn
-	mu sync.Mutex
-}
-
-// Write implements io.Writer under the lock.
-func (c *lockedConn) Write(b []byte) (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.Conn.Write(b)
-}
-
-// SetWriteDeadline sets the write deadline under the lock.
-func (c *lockedConn) SetWriteDeadline(t time.Time) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.Conn.SetWriteDeadline(t)
-}
+// WireClient returns the synchronous client the WireLib runs on.
+func (w *WireLib) WireClient() *WireClient { return w.wc }
 
 func (w *WireLib) totalsUnknown() bool { return true }
 
@@ -130,7 +68,8 @@ func (w *WireLib) LastReply() (Message, binary.ByteOrder) {
 	return w.reply, w.order
 }
 
-// Close stops a running exchange and waits for its goroutine. It does not close the conn.
+// Close stops a running exchange (aborting it on the wire) and waits for its goroutine. It
+// does not close the conn.
 func (w *WireLib) Close() error {
 	w.mu.Lock()
 	stop, done := w.stop, w.done
@@ -146,141 +85,79 @@ type wireKind int
 
 const (
 	kindFinancial wireKind = iota
-	kindConfirm
-	kindService
+	kindOther
 	kindInfo
-	kindPing
 )
 
 const ecrcNoData = int(ECRCNoData)
 
-func (w *WireLib) start(name string, req Message, kind wireKind) int {
+// start runs call in the background as the WireClient's one exchange: ECRC BUSY when one
+// runs already (through this WireLib or its WireClient).
+func (w *WireLib) start(kind wireKind, call func(ctx context.Context) (*WireReply, error)) int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.running {
+	if w.running || !w.wc.acquire() {
 		return int(ECRCBusy)
 	}
-	w.running, w.cancelled = true, false
-	w.lastResult, w.stat, w.statDesc = uint8(LastInProgress), 0, ""
-	ctx, cancel := context.WithTimeout(context.Background(), w.cfg.ReplyTimeout)
-	w.stop = cancel
-	w.done = make(chan struct{})
-	w.log.Debug("bpos1: wire request", "op", name, "tlv", req.GoString())
-	go w.exchange(ctx, cancel, w.done, req, kind)
+	w.running = true
+	w.lastResult = uint8(LastInProgress)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	w.stop, w.done = cancel, done
+	go func() {
+		defer close(done)
+		defer cancel()
+		r, err := call(ctx)
+		w.wc.release()
+		w.end(kind, r, err)
+	}()
 	return 0
 }
 
-func (w *WireLib) exchange(ctx context.Context, cancel context.CancelFunc, done chan struct{}, req Message, kind wireKind) {
-	defer close(done)
-	defer cancel()
-	w.link.Discard()
-	if err := w.link.Send(ctx, AppendMessage(nil, req, w.cfg.RequestOrder)); err != nil {
-		w.linkFailed(ctx, "send", err)
-		return
-	}
-	if kind == kindConfirm {
-		w.succeed()
-		return
-	}
-	for {
-		data, err := w.link.Receive(ctx)
-		if err != nil {
-			w.linkFailed(ctx, "receive", err)
-			return
-		}
-		msg, order, err := w.parse(data)
-		if err != nil {
-			w.end(uint8(ErrCodeConnect), 0, err.Error())
-			return
-		}
-		if class, _ := msg.Uint(TagClass, order); class == ClassStatus {
-			code, _ := msg.Uint(TagStatusCode, order)
-			text, _ := msg.String(TagStatusText)
-			w.mu.Lock()
-			w.stat, w.statDesc = uint8(code), text
-			w.mu.Unlock()
-			continue
-		}
-		w.final(kind, msg, order)
-		return
-	}
-}
-
-func (w *WireLib) parse(data []byte) (Message, binary.ByteOrder, error) {
-	if w.cfg.ReplyOrder != nil {
-		m, err := ParseMessage(data, w.cfg.ReplyOrder)
-		return m, w.cfg.ReplyOrder, err
-	}
-	return ParseMessageAuto(data)
-}
-
-func (w *WireLib) linkFailed(ctx context.Context, op string, err error) {
-	w.mu.Lock()
-	cancelled := w.cancelled
-	w.mu.Unlock()
-	switch {
-	case errors.Is(err, stxlink.ErrEOT) && cancelled:
-		w.end(uint8(ErrCodeTerminal), RCCancelledByUser, "cancelled")
-	case errors.Is(err, stxlink.ErrEOT):
-		w.end(uint8(ErrCodeTerminal), RCGeneralError, "terminal aborted the exchange (EOT)")
-	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(ctx.Err(), context.DeadlineExceeded):
-		w.end(uint8(ErrCodeConnect), 0, op+": no answer in time")
-	case cancelled && ctx.Err() != nil:
-		w.end(uint8(ErrCodeConnect), 0, op+": no answer to the abort; outcome unknown")
-	default:
-		w.end(uint8(ErrCodeConnect), 0, fmt.Sprintf("%s: %v", op, err))
-	}
-}
-
-func (w *WireLib) final(kind wireKind, m Message, order binary.ByteOrder) {
-	rc, _ := m.Uint(TagResult, order)
-	text, _ := m.String(TagErrorText)
-	w.mu.Lock()
-	w.reply, w.order = m, order
-	if kind == kindFinancial {
-		t := wireTxn{trnStatus: uint8(TrnApproved)}
-		if rc != 0 {
-			t.trnStatus = uint8(TrnDeclined)
-		}
-		if v, ok := m.Uint(TagTxnType, order); ok {
-			t.txnType = uint8(map[uint64]TxnType{WireTxnPurchase: TxnPurchase, WireTxnRefund: TxnRefund, WireTxnVoid: TxnVoid}[v])
-		}
-		a, _ := m.Uint(TagAmount, order)
-		inv, _ := m.Uint(TagInvoice, order)
-		t.amount, t.invoice = uint32(a), uint32(inv)
-		t.rrn, _ = m.String(TagRRN)
-		t.auth, _ = m.String(TagAuthCode)
-		t.pan, _ = m.String(TagPAN)
-		t.tid, _ = m.String(TagTerminalID)
-		t.mid, _ = m.String(TagMerchant)
-		t.paySyst, _ = m.String(TagPaymentSystem)
-		w.txn = t
-		if rc == 0 && t.invoice != 0 && t.txnType != uint8(TxnVoid) {
-			w.amounts[t.invoice] = t.amount
-		}
-	}
-	if kind == kindInfo && rc == 0 {
-		w.info = text
-	}
-	w.mu.Unlock()
-	if rc != 0 {
-		w.end(uint8(ErrCodeTerminal), uint32(rc), text)
-		return
-	}
-	w.succeed()
-}
-
-func (w *WireLib) succeed() { w.end(0, 0, "") }
-
-func (w *WireLib) end(code uint8, rc uint32, desc string) {
+// end records an exchange's outcome in the properties.
+func (w *WireLib) end(kind wireKind, r *WireReply, err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.running = false
-	w.lastErr, w.resp, w.errDesc = code, rc, desc
-	w.lastResult = uint8(LastOK)
-	if code != 0 {
-		w.lastResult = uint8(LastFailed)
+	if r != nil {
+		w.reply, w.order = r.Message, r.Order
+		if kind == kindFinancial {
+			w.txn = rawTxn(r)
+		}
+		if kind == kindInfo && err == nil {
+			w.info, _ = r.Message.String(TagErrorText)
+		}
 	}
+	var re *ResultError
+	switch {
+	case err == nil:
+		w.lastResult, w.lastErr, w.resp, w.errDesc = uint8(LastOK), 0, 0, ""
+		return
+	case errors.As(err, &re):
+		w.lastErr, w.resp, w.errDesc = uint8(re.ErrorCode), re.ResponseCode, raw(re.Description)
+	default: // link failures, a lost abort: the vendor library's "error connecting with terminal"
+		w.lastErr, w.resp, w.errDesc = uint8(ErrCodeConnect), 0, raw(err.Error())
+	}
+	w.lastResult = uint8(LastFailed)
+}
+
+func rawTxn(r *WireReply) wireTxn {
+	s := func(tag uint32) string { v, _ := r.Message.String(tag); return v }
+	t := wireTxn{txnType: uint8(r.TxnType), trnStatus: uint8(TrnApproved), amount: r.Amount, invoice: r.Invoice,
+		rrn: s(TagRRN), auth: s(TagAuthCode), pan: string(r.PAN), tid: s(TagTerminalID), mid: s(TagMerchant),
+		paySyst: s(TagPaymentSystem)}
+	if !r.Approved() {
+		t.trnStatus = uint8(TrnDeclined)
+	}
+	return t
+}
+
+// raw turns UTF-8 text back into the Windows-1251 bytes the Lib contract hands over.
+func raw(s string) string {
+	if r, err := encode(s); err == nil {
+		return r
+	}
+	return s
 }
 
 // CommOpen implements [Lib]: the link is the conn given to NewWireLib.
@@ -302,78 +179,74 @@ func (w *WireLib) opened() int {
 // CommClose implements [Lib]; the conn stays open (its owner closes it).
 func (w *WireLib) CommClose() int { return 0 }
 
-// Purchase sends 1=1, 2=1, 33, 3 (bpos1.md §B.3).
+// Purchase runs [WireClient]'s purchase exchange without its confirm ([Client] confirms).
 func (w *WireLib) Purchase(amount, addAmount uint32, merchIdx uint8) int {
 	if addAmount != 0 {
 		return ecrcNoData // the wire has no documented discount tag
 	}
-	return w.start("Purchase", PurchaseRequest(amount, merchIdx), kindFinancial)
+	return w.start(kindFinancial, func(ctx context.Context) (*WireReply, error) {
+		return w.wc.financial(ctx, "Purchase", PurchaseRequest(amount, merchIdx), false)
+	})
 }
 
-// Refund sends 1=1, 2=10, 33, 3, 18.
+// Refund runs the refund exchange without its confirm.
 func (w *WireLib) Refund(amount, addAmount uint32, merchIdx uint8, rrn string) int {
-	return w.start("Refund", RefundRequest(amount, merchIdx, rrn), kindFinancial)
+	return w.start(kindFinancial, func(ctx context.Context) (*WireReply, error) {
+		return w.wc.financial(ctx, "Refund", RefundRequest(amount, merchIdx, rrn), false)
+	})
 }
 
-// Void sends 1=1, 2=11, 33, [3], 17.
+// Void runs the void exchange (tag 3 when the WireClient saw the invoice's amount).
 func (w *WireLib) Void(invoiceNum uint32, merchIdx uint8) int {
-	w.mu.Lock()
-	a := w.amounts[invoiceNum]
-	w.mu.Unlock()
-	return w.start("Void", VoidRequest(a, merchIdx, invoiceNum), kindFinancial)
+	return w.start(kindFinancial, func(ctx context.Context) (*WireReply, error) {
+		return w.wc.financial(ctx, "Void", w.wc.voidRequest(invoiceNum, merchIdx, 0), false)
+	})
 }
 
 // Confirm sends the confirm frame (1=5); it completes on the terminal's ACK.
-func (w *WireLib) Confirm() int { return w.start("Confirm", ConfirmRequest(), kindConfirm) }
+func (w *WireLib) Confirm() int {
+	return w.start(kindOther, func(ctx context.Context) (*WireReply, error) { return nil, w.wc.confirm(ctx) })
+}
 
-// Cancel sends EOT while an exchange runs (the abort of bpos1.md §1.1 / §1.2).
+// Cancel ends the running exchange's context: the WireClient writes the abort (EOT) and
+// waits for the terminal's answer, as its type doc says.
 func (w *WireLib) Cancel() int {
 	w.mu.Lock()
-	if !w.running || w.cancelled {
-		w.mu.Unlock()
-		return 0
-	}
-	w.cancelled = true
-	stop, done := w.stop, w.done
+	stop, running := w.stop, w.running
 	w.mu.Unlock()
-	window := w.cfg.ACKTimeout
-	if window <= 0 {
-		window = stxlink.DefaultACKTimeout
+	if running && stop != nil {
+		stop()
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), window)
-	defer cancel()
-	if err := w.link.SendEOT(ctx); err != nil {
-		return int(ECRCSendMessage)
-	}
-	// The terminal answers the abort with EOT or a final frame; without either within the
-	// ACK window the exchange is stopped and its outcome left unknown (LastErrorCode 3).
-	go func() {
-		t := time.NewTimer(window)
-		defer t.Stop()
-		select {
-		case <-done:
-		case <-t.C:
-			stop()
-		}
-	}()
 	return 0
 }
 
-// Settlement sends 1=3, 27=1, 33.
+// Settlement runs the settlement exchange (1=3, 27=1).
 func (w *WireLib) Settlement(merchIdx uint8) int {
-	return w.start("Settlement", SettlementRequest(merchIdx), kindService)
+	return w.start(kindOther, func(ctx context.Context) (*WireReply, error) {
+		return w.wc.exchange(ctx, "Settlement", SettlementRequest(merchIdx))
+	})
 }
 
-// PrintBatchTotals sends 1=3, 27=2, 33, 47=1 (the X-report).
+// PrintBatchTotals runs the X-report exchange (1=3, 27=2, 47=1).
 func (w *WireLib) PrintBatchTotals(merchIdx uint8) int {
-	return w.start("PrintBatchTotals", XReportRequest(merchIdx), kindService)
+	return w.start(kindOther, func(ctx context.Context) (*WireReply, error) {
+		return w.wc.exchange(ctx, "PrintBatchTotals", XReportRequest(merchIdx))
+	})
 }
 
-// POSGetInfo sends 1=3, 27=8; TerminalInfo is the answer's tag 15.
-func (w *WireLib) POSGetInfo() int { return w.start("POSGetInfo", POSInfoRequest(), kindInfo) }
+// POSGetInfo runs the POS info exchange (1=3, 27=8); TerminalInfo is the answer's tag 15.
+func (w *WireLib) POSGetInfo() int {
+	return w.start(kindInfo, func(ctx context.Context) (*WireReply, error) {
+		return w.wc.exchange(ctx, "POSGetInfo", POSInfoRequest())
+	})
+}
 
-// Ping sends 1=11.
-func (w *WireLib) Ping() int { return w.start("Ping", PingRequest(), kindPing) }
+// Ping runs the ping exchange (1=11).
+func (w *WireLib) Ping() int {
+	return w.start(kindOther, func(ctx context.Context) (*WireReply, error) {
+		return w.wc.exchange(ctx, "Ping", PingRequest())
+	})
+}
 
 // SetErrorLang is accepted and ignored: the language is a library setting.
 func (w *WireLib) SetErrorLang(lang uint8) int { return 0 }
@@ -447,10 +320,10 @@ func (w *WireLib) LastErrorCode() (v uint8) { w.get(func() { v = w.lastErr }); r
 func (w *WireLib) LastErrorDescription() (v string) { w.get(func() { v = w.errDesc }); return }
 
 // LastStatMsgCode implements [Lib] (tag 30 of the last status frame).
-func (w *WireLib) LastStatMsgCode() (v uint8) { w.get(func() { v = w.stat }); return }
+func (w *WireLib) LastStatMsgCode() uint8 { return uint8(w.wc.Status().Code) }
 
 // LastStatMsgDescription implements [Lib] (tag 31 of the last status frame).
-func (w *WireLib) LastStatMsgDescription() (v string) { w.get(func() { v = w.statDesc }); return }
+func (w *WireLib) LastStatMsgDescription() string { return raw(w.wc.Status().Text) }
 
 // ResponseCode implements [Lib] (tag 14 of the answer).
 func (w *WireLib) ResponseCode() (v uint32) { w.get(func() { v = w.resp }); return }

@@ -12,8 +12,20 @@ import (
 	"github.com/uapos/uapos/transport/transporttest"
 )
 
-// wireFixture drives a WireLib over conn against srv.
+// wireFixture drives a WireClient over conn against srv.
 func wireFixture(t *testing.T, srv *bpos1sim.Server, conn transport.Conn, bank payment.Bank) fixture {
+	t.Helper()
+	wc := bpos1.NewWireClient(conn, bpos1.WireConfig{ReplyTimeout: 30 * time.Second, Name: "wire-test"})
+	term, err := bpos1.NewWireTerminal(wc, bpos1.TerminalConfig{Bank: bank})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fixture{term: term, journal: srv.Journal, calls: srv.Calls, batch: srv.Batch}
+}
+
+// legacyWireFixture builds the adapter the deprecated way, a Client over a WireLib, which
+// NewTerminal drives through the WireLib's WireClient.
+func legacyWireFixture(t *testing.T, srv *bpos1sim.Server, conn transport.Conn, bank payment.Bank) fixture {
 	t.Helper()
 	wl := bpos1.NewWireLib(conn, bpos1.WireConfig{ReplyTimeout: 30 * time.Second})
 	t.Cleanup(func() { wl.Close() })
@@ -25,22 +37,40 @@ func wireFixture(t *testing.T, srv *bpos1sim.Server, conn transport.Conn, bank p
 	if err != nil {
 		t.Fatal(err)
 	}
+	if term.WireClient() != wl.WireClient() || term.Client() != c || term.Key() != "bpos1:wire-test" {
+		t.Fatal("NewTerminal over a WireLib does not drive its WireClient")
+	}
 	return fixture{term: term, journal: srv.Journal, calls: srv.Calls, batch: srv.Batch}
+}
+
+// tcpWire serves a wire simulator on loopback and connects to it.
+func tcpWire(t *testing.T, cfg bpos1sim.Config) (*bpos1sim.Server, transport.Conn) {
+	t.Helper()
+	srv := bpos1sim.New(cfg)
+	addr, err := srv.ListenTCP("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(); srv.Close() })
+	return srv, conn
+}
+
+// TestSuiteWireLegacy runs the suite over TCP loopback through the deprecated WireLib.
+func TestSuiteWireLegacy(t *testing.T) {
+	runSuite(t, backend{name: "wire-legacy", wire: true, make: func(t *testing.T, cfg bpos1sim.Config, bank payment.Bank) fixture {
+		srv, conn := tcpWire(t, cfg)
+		return legacyWireFixture(t, srv, conn, bank)
+	}})
 }
 
 // TestSuiteWireTCP runs the suite over the provisional native wire, TCP loopback.
 func TestSuiteWireTCP(t *testing.T) {
 	runSuite(t, backend{name: "wire-tcp", wire: true, make: func(t *testing.T, cfg bpos1sim.Config, bank payment.Bank) fixture {
-		srv := bpos1sim.New(cfg)
-		addr, err := srv.ListenTCP("")
-		if err != nil {
-			t.Fatal(err)
-		}
-		conn, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { conn.Close(); srv.Close() })
+		srv, conn := tcpWire(t, cfg)
 		return wireFixture(t, srv, conn, bank)
 	}})
 }

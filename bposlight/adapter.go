@@ -4,30 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"strconv"
 
+	"github.com/uapos/uapos/adapter"
 	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 )
 
-// TerminalConfig configures the [payment.Terminal] adapter.
-type TerminalConfig struct {
-	// Bank selects DM's capability row; default payment.BankPivdennyi. The B-POS Light rows
-	// are Bank Pivdennyi, Ukrsibbank and Bank Vostok (tasks 1, 3, 11; services merchant list
-	// and last transaction).
-	Bank payment.Bank
-	// Journal records money-moving operations; nil means an in-memory journal.
-	Journal journal.Journal
-	// Key is this terminal's key in the journal; default "bposlight:" + the link's name
-	// (fmt.Stringer of the conn) or "bposlight".
-	Key string
-	// Wait makes a second caller wait for the terminal instead of getting 1105 busy at once.
-	Wait bool
-	// Logger receives Debug records; nil discards.
-	Logger *slog.Logger
-}
+// TerminalConfig configures the [payment.Terminal] adapter ([adapter.Config]). Bank selects
+// DM's capability row; default payment.BankPivdennyi. The B-POS Light rows are Bank
+// Pivdennyi, Ukrsibbank and Bank Vostok (tasks 1, 3, 11; services merchant list and last
+// transaction). The journal key defaults to "bposlight:" + the link's name (fmt.Stringer of
+// the conn).
+type TerminalConfig = adapter.Config
 
 // Terminal adapts a [Client] to [payment.Terminal].
 //
@@ -37,13 +27,7 @@ type TerminalConfig struct {
 // Extra["QR"] = "1" or "2" makes a purchase with QR (CARDTYPE 1 or 2). Request.Invoice is
 // the INVOICE to cancel.
 type Terminal struct {
-	c       *Client
-	cfg     TerminalConfig
-	caps    payment.CapabilitySet
-	gate    payment.Gate
-	ledger  *journal.Ledger
-	journal journal.Journal
-	log     *slog.Logger
+	*adapter.Base[*Client]
 }
 
 var (
@@ -52,44 +36,26 @@ var (
 	_ payment.LastTransactioner = (*Terminal)(nil)
 )
 
+// Journal notes of a running purchase: the INVOICE of the terminal's answer to PUR, and
+// where the mandatory CON stands ("sending", then "confirmed").
+const (
+	refInvoice = "INVOICE"
+	refCON     = "CON"
+)
+
 // NewTerminal returns the adapter. It fails when the bank has no B-POS Light row.
 func NewTerminal(c *Client, cfg TerminalConfig) (*Terminal, error) {
 	if c == nil {
-		return nil, errors.New("bposlight: nil client")
+		return nil, fmt.Errorf("bposlight: %w", adapter.ErrNilClient)
 	}
-	if cfg.Bank == "" {
-		cfg.Bank = payment.BankPivdennyi
-	}
-	caps, ok := payment.Capabilities(cfg.Bank, payment.ProtoBPOSLight)
-	if !ok {
-		return nil, fmt.Errorf("bposlight: bank %q has no %s row in the capability table", cfg.Bank, payment.ProtoBPOSLight)
-	}
-	if cfg.Journal == nil {
-		cfg.Journal = journal.NewMemory()
-	}
-	if cfg.Key == "" {
-		cfg.Key = "bposlight"
-		if s, ok := c.Conn().(fmt.Stringer); ok {
-			cfg.Key += ":" + s.String()
-		}
-	}
-	log := cfg.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	t := &Terminal{c: c, cfg: cfg, caps: caps, journal: cfg.Journal, log: log}
-	t.ledger = &journal.Ledger{Journal: cfg.Journal, Terminal: cfg.Key, Reconcile: t.reconcile}
-	return t, nil
-}
-
-// Capabilities implements payment.Terminal.
-func (t *Terminal) Capabilities() payment.CapabilitySet { return t.caps }
-
-func (t *Terminal) enter(ctx context.Context, op payment.Operation) (func(), error) {
-	if err := t.caps.Check(op); err != nil {
+	t := &Terminal{}
+	b, err := adapter.New(c, cfg, adapter.Spec{Protocol: payment.ProtoBPOSLight, DefaultBank: payment.BankPivdennyi,
+		KeyPrefix: "bposlight", Link: c.Conn(), Reconcile: t.reconcile})
+	if err != nil {
 		return nil, err
 	}
-	return t.gate.Enter(ctx, t.cfg.Wait)
+	t.Base = b
+	return t, nil
 }
 
 func merchantOf(req payment.Request) Merchant {
@@ -108,13 +74,13 @@ func goodsOf(req payment.Request) (*Goods, error) {
 	return &g, nil
 }
 
-// Purchase implements payment.Terminal (task 1): PUR, then the mandatory CON.
+// Purchase implements payment.Terminal (task 1): PUR, then the mandatory CON. That the CON
+// is going out is durable in the journal before it does: a purchase without that note was
+// never confirmed, so the terminal cancelled it (see reconcile).
 func (t *Terminal) Purchase(ctx context.Context, req payment.Request) (*payment.Result, error) {
-	leave, err := t.enter(ctx, payment.OpPurchase)
-	if err != nil {
+	if err := t.Capabilities().Check(payment.OpPurchase); err != nil {
 		return nil, err
 	}
-	defer leave()
 	if req.Amount <= 0 || req.Amount > 0xFFFFFFFF {
 		return nil, &payment.Error{Code: payment.CodeDeviceError, Kind: payment.ErrNotSupported, DeviceText: "amount must be 1..4294967295 kopecks"}
 	}
@@ -129,17 +95,23 @@ func (t *Terminal) Purchase(ctx context.Context, req payment.Request) (*payment.
 	case "2":
 		pr.QR = QRCardWindow
 	}
-	return t.ledger.Run(ctx, payment.OpPurchase, req, func(ctx context.Context) (*payment.Result, error) {
-		p, err := t.c.StartPurchase(ctx, pr)
+	return t.Money(ctx, payment.OpPurchase, req, func(ctx context.Context) (*payment.Result, error) {
+		c := t.Client()
+		p, err := c.StartPurchase(ctx, pr)
 		if err != nil {
 			return t.result(payment.OpPurchase, p), t.mapErr(err)
 		}
-		_ = t.journal.Note(req.TransactionID, "INVOICE", strconv.FormatUint(uint64(p.Invoice), 10))
-		_ = t.journal.Note(req.TransactionID, "CON", "sending")
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.c.cfg.ConfirmTimeout)
-		defer cancel()
 		res := t.result(payment.OpPurchase, p)
-		if _, err := t.c.Confirm(cctx, p); err != nil {
+		wctx := context.WithoutCancel(ctx)
+		t.Note(wctx, req.TransactionID, refInvoice, strconv.FormatUint(uint64(p.Invoice), 10))
+		if err := t.Journal().Note(wctx, req.TransactionID, refCON, "sending"); err != nil {
+			// Unconfirmed, the terminal cancels the purchase itself: no CON without the note.
+			res.Approved = false
+			return res, &payment.Error{Code: payment.CodeJournal, DeviceText: "not confirmed: the journal could not record the CON; the terminal cancels the purchase", Err: err}
+		}
+		cctx, cancel := context.WithTimeout(wctx, c.cfg.ConfirmTimeout)
+		defer cancel()
+		if _, err := c.Confirm(cctx, p); err != nil {
 			var re *ResponseError
 			if errors.As(err, &re) {
 				// The terminal refused the CON: it cancels the unconfirmed purchase itself.
@@ -149,18 +121,16 @@ func (t *Terminal) Purchase(ctx context.Context, req payment.Request) (*payment.
 			}
 			return res, t.mapErr(err)
 		}
-		_ = t.journal.Note(req.TransactionID, "CON", "confirmed")
+		t.Note(wctx, req.TransactionID, refCON, "confirmed")
 		return res, nil
 	})
 }
 
 // Cancel implements payment.Terminal (task 3): CAN by invoice within the batch.
 func (t *Terminal) Cancel(ctx context.Context, req payment.Request) (*payment.Result, error) {
-	leave, err := t.enter(ctx, payment.OpCancel)
-	if err != nil {
+	if err := t.Capabilities().Check(payment.OpCancel); err != nil {
 		return nil, err
 	}
-	defer leave()
 	inv, perr := strconv.ParseUint(req.Invoice, 10, 32)
 	if perr != nil {
 		return nil, &payment.Error{Code: payment.CodeOperationNotFound, DeviceText: "invoice must be a number", Err: perr}
@@ -170,8 +140,8 @@ func (t *Terminal) Cancel(ctx context.Context, req payment.Request) (*payment.Re
 		return nil, err
 	}
 	cr := CancelRequest{Invoice: uint32(inv), Merchant: merchantOf(req), Goods: goods}
-	return t.ledger.Run(ctx, payment.OpCancel, req, func(ctx context.Context) (*payment.Result, error) {
-		r, err := t.c.Cancel(ctx, cr)
+	return t.Money(ctx, payment.OpCancel, req, func(ctx context.Context) (*payment.Result, error) {
+		r, err := t.Client().Cancel(ctx, cr)
 		if err != nil {
 			return t.result(payment.OpCancel, r), t.mapErr(err)
 		}
@@ -181,12 +151,12 @@ func (t *Terminal) Cancel(ctx context.Context, req payment.Request) (*payment.Re
 
 // CloseBatch implements payment.Terminal (task 11): SET with the totals.
 func (t *Terminal) CloseBatch(ctx context.Context, req payment.Request) (*payment.Result, error) {
-	leave, err := t.enter(ctx, payment.OpCloseBatch)
+	leave, err := t.Enter(ctx, payment.OpCloseBatch)
 	if err != nil {
 		return nil, err
 	}
 	defer leave()
-	r, err := t.c.Settle(ctx, merchantOf(req))
+	r, err := t.Client().Settle(ctx, merchantOf(req))
 	if err != nil {
 		return t.result(payment.OpCloseBatch, r), t.mapErr(err)
 	}
@@ -205,26 +175,23 @@ func (t *Terminal) CloseBatch(ctx context.Context, req payment.Request) (*paymen
 
 // Refund implements payment.Terminal: B-POS Light has no refund (5029 before the wire).
 func (t *Terminal) Refund(ctx context.Context, req payment.Request) (*payment.Result, error) {
-	return nil, t.caps.Check(payment.OpRefund)
+	return nil, t.Capabilities().Check(payment.OpRefund)
 }
 
 // XReport implements payment.Terminal: B-POS Light has no X-report (5029 before the wire).
 func (t *Terminal) XReport(ctx context.Context, req payment.Request) (*payment.Result, error) {
-	return nil, t.caps.Check(payment.OpXReport)
+	return nil, t.Capabilities().Check(payment.OpXReport)
 }
 
 // Merchants implements payment.MerchantLister (service 2) with ACQ. Index is the MID,
 // which is how a Request selects the merchant.
 func (t *Terminal) Merchants(ctx context.Context) ([]payment.Merchant, error) {
-	if err := t.caps.CheckService(payment.SvcMerchantList); err != nil {
-		return nil, err
-	}
-	leave, err := t.gate.Enter(ctx, t.cfg.Wait)
+	leave, err := t.EnterService(ctx, payment.SvcMerchantList, true)
 	if err != nil {
 		return nil, err
 	}
 	defer leave()
-	acq, err := t.c.Acquirers(ctx)
+	acq, err := t.Client().Acquirers(ctx)
 	if err != nil {
 		return nil, t.mapErr(err)
 	}
@@ -238,10 +205,10 @@ func (t *Terminal) Merchants(ctx context.Context) ([]payment.Merchant, error) {
 // LastTransaction implements payment.LastTransactioner (service 6). The protocol has no
 // query for it, so the answer is the newest journal entry of this terminal.
 func (t *Terminal) LastTransaction(ctx context.Context) (*payment.Result, error) {
-	if err := t.caps.CheckService(payment.SvcLastTransaction); err != nil {
+	if _, err := t.EnterService(ctx, payment.SvcLastTransaction, false); err != nil {
 		return nil, err
 	}
-	e, ok, err := t.journal.Last(t.cfg.Key)
+	e, ok, err := t.Journal().Last(ctx, t.Key())
 	if err != nil {
 		return nil, &payment.Error{Code: payment.CodeJournal, Err: err}
 	}
@@ -249,6 +216,9 @@ func (t *Terminal) LastTransaction(ctx context.Context) (*payment.Result, error)
 		return nil, &payment.Error{Code: payment.CodeOperationNotFound, DeviceText: "no transaction in the journal"}
 	}
 	if !e.State.Final() && e.State != journal.StateFailed {
+		if why := e.Refs[journal.RefAskBank]; why != "" {
+			return nil, journal.AskBank(e.TransactionID, why)
+		}
 		return nil, &payment.Error{Code: payment.CodeInternal, Kind: payment.ErrLink, DeviceText: "outcome of " + e.TransactionID + " unknown", Err: payment.ErrOutcomeUnknown}
 	}
 	if e.Result == nil {
@@ -261,14 +231,22 @@ func (t *Terminal) LastTransaction(ctx context.Context) (*payment.Result, error)
 	return &r, e.Err()
 }
 
-// reconcile settles journal entries whose outcome is unknown. B-POS Light has no status
-// query, but it has one rule: a purchase the ECR never confirmed is cancelled by the
-// terminal (bposlight.md §1.4). So a purchase whose CON was never sent did not happen.
-// Anything else stays unknown without blocking new operations.
-func (t *Terminal) reconcile(ctx context.Context, e journal.Entry) (*payment.Result, error) {
-	if e.Operation == payment.OpPurchase && e.Refs["CON"] == "" {
+// reconcile settles a journal entry whose outcome is unknown. B-POS Light cannot be asked:
+// it has no status, receipt or journal query (bposlight.md §1.4: PUR, CAN, CON, SET and ACQ
+// only). One rule of the spec still tells: a purchase the ECR never confirmed is cancelled by
+// the terminal, so a purchase whose CON was never sent did not happen. Every other unknown
+// outcome (a CON sent with no answer, a CAN with no answer) cannot be reconciled: it is
+// reported, not guessed. The entry is noted "ask the bank" (the retry answers 7002) and new
+// operations go on.
+func (t *Terminal) reconcile(ctx context.Context, e journal.Entry) (*journal.Evidence, error) {
+	if e.Operation == payment.OpPurchase && e.Refs[refCON] == "" {
 		return nil, &payment.Error{Code: payment.CodeOperationNotFound, DeviceText: "never confirmed: the terminal cancelled it"}
 	}
+	why := "B-POS Light has no query for the outcome of " + e.Operation.String()
+	if inv := e.Refs[refInvoice]; inv != "" {
+		why += " (INVOICE " + inv + ", CON " + e.Refs[refCON] + ")"
+	}
+	t.Note(ctx, e.TransactionID, journal.RefAskBank, why)
 	return nil, nil
 }
 
@@ -295,7 +273,7 @@ func (t *Terminal) result(op payment.Operation, r *Response) *payment.Result {
 	if r.Raw.Has(TagINVOICE) {
 		res.Invoice = strconv.FormatUint(uint64(r.Invoice), 10)
 	}
-	if tm, ok := r.Time(t.c.cfg.Location); ok {
+	if tm, ok := r.Time(t.Client().cfg.Location); ok {
 		res.Time = tm
 	}
 	for _, f := range r.Raw.Fields {
@@ -354,7 +332,7 @@ func (t *Terminal) mapErr(err error) error {
 		return &payment.Error{Code: payment.CodeTerminal, Kind: payment.ErrCancelled, DeviceText: "the terminal sent EOT: operation rejected or aborted", Err: err}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
 		// No answer: the request may have reached the terminal, so the outcome is unknown.
-		return &payment.Error{Code: payment.CodeLinkTimeout, Args: []string{strconv.FormatInt(t.c.cfg.ResponseTimeout.Milliseconds(), 10)}, Err: err}
+		return &payment.Error{Code: payment.CodeLinkTimeout, Args: []string{strconv.FormatInt(t.Client().cfg.ResponseTimeout.Milliseconds(), 10)}, Err: err}
 	case errors.Is(err, ErrNAKLimit) && errors.Is(err, ErrBadLRC) && !errors.Is(err, ErrNotDelivered):
 		// The request was acknowledged; the terminal's answer failed its LRC on every resend:
 		// the operation may have run, so this is not DM's 5014 ("did not go through").

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -87,9 +88,11 @@ func (c *Client) merchant(m Merchant) Merchant {
 
 // StartPurchase sends REQ=PUR and returns the terminal's answer WITHOUT confirming it.
 // An approved answer must be passed to [Client.Confirm], or the terminal cancels the
-// purchase when its confirm time runs out (bposlight.md §1.4). When ctx ends while the
-// terminal waits for the card, the client sends EOT and returns the terminal's
-// RC=1001 answer as a *ResponseError joined with ctx's error.
+// purchase when its confirm time runs out (bposlight.md §1.4). When ctx ends (cancelled, or
+// its deadline passed) or the wait times out after the request may have reached the
+// terminal, the client sends EOT and returns the terminal's RC=1001 answer as a
+// *ResponseError joined with ctx's error. A request that never left the client is not
+// aborted.
 func (c *Client) StartPurchase(ctx context.Context, req PurchaseRequest) (*Response, error) {
 	req.Merchant = c.merchant(req.Merchant)
 	m, err := req.Message()
@@ -189,9 +192,9 @@ func (c *Client) exchange(ctx context.Context, op Op, m Message, abortable bool)
 	}
 	c.log.Debug("bposlight: request", "op", op)
 	if err := c.link.Send(ctx, data); err != nil {
-		if abortable && ctx.Err() != nil {
+		if cause := abortCause(ctx, err); abortable && cause != nil && !errors.Is(err, stxlink.ErrNotSent) {
 			// The frame may have reached the terminal: abort as during the card wait.
-			return c.abort(ctx, op, ctx.Err())
+			return c.abort(ctx, op, cause)
 		}
 		return nil, c.linkErr(op, "send", err)
 	}
@@ -201,10 +204,10 @@ func (c *Client) exchange(ctx context.Context, op Op, m Message, abortable bool)
 	}
 	defer cancel()
 	r, err := c.receive(rctx, op)
-	if err != nil && abortable && rctx.Err() != nil {
-		return c.abort(ctx, op, rctx.Err())
-	}
 	if err != nil {
+		if cause := abortCause(rctx, err); abortable && cause != nil {
+			return c.abort(ctx, op, cause)
+		}
 		return nil, err
 	}
 	if r.RC != 0 {
@@ -214,17 +217,46 @@ func (c *Client) exchange(ctx context.Context, op Op, m Message, abortable bool)
 	return r, nil
 }
 
+// abortSendTimeout bounds the write of the abort's EOT: one byte, on a context of its own.
+const abortSendTimeout = 2 * time.Second
+
+// abortCause reports whether err, from the link under ctx, ended the wait because ctx ended
+// or a deadline passed, and returns the cause to report: ctx's error, or, when ctx's own
+// timer has not fired yet (the connection's deadline, set from ctx's, fired first),
+// context.DeadlineExceeded. It returns nil for every other error, and for the link's own
+// ACK timeout (the link has sent EOT itself).
+func abortCause(ctx context.Context, err error) error {
+	if errors.Is(err, stxlink.ErrNoACK) {
+		return nil
+	}
+	timeout := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded)
+	if !timeout && !errors.Is(err, context.Canceled) {
+		return nil
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	if timeout {
+		return context.DeadlineExceeded
+	}
+	return context.Canceled
+}
+
 // abort sends the bare EOT that aborts the card wait (bposlight.md §1.4) and waits up to
 // AbortGrace for the terminal's answer (RC=1001). cause is the context error that made the
-// client give up. An RC=0 answer (approved just before the abort) is returned without
-// error: the caller must confirm it.
+// client give up. The EOT goes out on a fresh context (ctx's values, not its end), so a
+// caller's ctx that is already done never skips it. An RC=0 answer (approved just before
+// the abort) is returned without error: the caller must confirm it.
 func (c *Client) abort(ctx context.Context, op Op, cause error) (*Response, error) {
 	c.log.Debug("bposlight: aborting with EOT", "op", op)
-	gctx, gcancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.AbortGrace)
-	defer gcancel()
-	if err := c.link.SendEOT(gctx); err != nil {
+	ectx, ecancel := context.WithTimeout(context.WithoutCancel(ctx), abortSendTimeout)
+	err := c.link.SendEOT(ectx)
+	ecancel()
+	if err != nil {
 		return nil, errors.Join(cause, c.linkErr(op, "abort", err))
 	}
+	gctx, gcancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.AbortGrace)
+	defer gcancel()
 	r, err := c.receive(gctx, op)
 	if err != nil {
 		return nil, errors.Join(cause, err)

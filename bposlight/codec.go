@@ -1,6 +1,7 @@
 package bposlight
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 )
@@ -89,13 +90,21 @@ func (m Message) String() string {
 // ParseMessage parses "TAG=value;..." data. Every pair must be terminated by ';' (a missing
 // final ';' is tolerated), tags are non-empty upper-case letters and digits, a tag may
 // appear once, and the values of known tags must fit their type and limit. Unknown tags
-// are kept. Errors are *ProtocolError wrapping ErrSyntax, ErrDuplicateTag or ErrBadValue.
+// are kept. Errors are *ProtocolError wrapping ErrSyntax, ErrDuplicateTag or ErrBadValue;
+// data ending in NUL bytes is reported as ErrNULPadding (with ErrSyntax).
 func ParseMessage(data []byte) (Message, error) {
 	if len(data) == 0 {
 		return Message{}, protoErr("decode", 0, "%w: empty", ErrSyntax)
 	}
 	if len(data) > MaxMessage {
 		return Message{}, protoErr("decode", MaxMessage, "%w: longer than %d bytes", ErrSyntax, MaxMessage)
+	}
+	if pad := trailingNULs(data); pad > 0 {
+		// The LL = len+3 frame of the older implementation (bposlight.md §2): the counted
+		// data ends with NULs. Say so rather than "no '=' in pair".
+		return Message{}, protoErr("decode", len(data)-pad,
+			"%w: %w: %d NUL bytes after the message (the LL = len+3 frame of the older implementation; tolerant framing accepts it)",
+			ErrSyntax, ErrNULPadding, pad)
 	}
 	var m Message
 	seen := make(map[Tag]bool)
@@ -139,6 +148,21 @@ func ParseMessage(data []byte) (Message, error) {
 		off = end + 1
 	}
 	return m, nil
+}
+
+// ErrNULPadding: the message data ends with NUL bytes, as in the frames of the older hobby
+// implementation (bposlight.md §2: LL = len+3, the data followed by 00 00 00 before the LRC).
+// Strict framing rejects it with this error, wrapped together with ErrSyntax; tolerant
+// framing ([ParseFrame] with tolerant set) drops the NULs.
+var ErrNULPadding = errors.New("trailing NUL padding")
+
+// trailingNULs returns the number of NUL bytes that end data.
+func trailingNULs(data []byte) int {
+	n := 0
+	for n < len(data) && data[len(data)-1-n] == 0 {
+		n++
+	}
+	return n
 }
 
 func checkTag(t string) error {

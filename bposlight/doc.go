@@ -40,9 +40,11 @@
 //     1001 (abort) are documented. The adapter maps 1000-1008 to DM's 5000-5008 and host
 //     codes to 5015 with the code in ResponseCode; no receipt text exists in this protocol.
 //   - The confirm wait is configured by the bank; its value is not public.
-//   - Reconciling an unknown outcome: a purchase whose CON was never sent is taken as
-//     cancelled by the terminal (the spec's auto-cancel rule); everything else stays
-//     unknown (the protocol cannot be asked).
+//   - Reconciling an unknown outcome: the protocol gives no reference to ask about and no
+//     query to ask with. A purchase whose CON was never sent (the journal notes the CON
+//     before it goes out) is taken as cancelled by the terminal (the spec's auto-cancel
+//     rule); every other unknown outcome is reported, not guessed: it stays unknown with
+//     "ask the bank" (code 7002), and new operations go on.
 //   - The character set of non-ASCII text (for example goods names) is not given by the
 //     spec, so the encoder accepts printable ASCII only.
 //   - The LRC coverage: the spec's wording could include LL, but every example and both

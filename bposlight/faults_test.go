@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/uapos/uapos/bposlight"
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/simulators/bposlightsim"
 )
@@ -213,5 +215,77 @@ func TestBusy(t *testing.T) {
 	sim.PresentCard()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A CON went out and its answer was lost: B-POS Light has no query that tells whether the
+// terminal took it. The outcome is reported, not guessed: the retry answers "ask the bank"
+// (7002) without touching the wire, the last transaction says so too, and new sales go on.
+func TestUnreconcilableAsksBank(t *testing.T) {
+	sim := bposlightsim.New(bposlightsim.Config{Faults: bposlightsim.Faults{DisconnectOn: "CON"}})
+	defer sim.Close()
+	j := journal.NewMemory()
+	cfg := bposlight.TerminalConfig{Journal: j, Key: "kiosk-1"}
+	term, _ := bposlight.NewTerminal(pipeClient(t, sim, bposlight.Config{}), cfg)
+	ctx := testCtx(t)
+	req := payment.Request{TransactionID: "c", Amount: 10}
+	if _, err := term.Purchase(ctx, req); !errors.Is(err, payment.ErrOutcomeUnknown) {
+		t.Fatalf("err = %v, want an unknown outcome (CON sent, no answer)", err)
+	}
+	// The link is gone (the client does not redial): a new link, the same journal.
+	sim.SetFaults(bposlightsim.Faults{})
+	term, _ = bposlight.NewTerminal(pipeClient(t, sim, bposlight.Config{}), cfg)
+	sent := len(sim.Stats().Requests)
+	_, err := term.Purchase(ctx, req)
+	if payment.ErrorCode(err) != payment.CodeAskBank || !errors.Is(err, payment.ErrAskBank) || !errors.Is(err, payment.ErrOutcomeUnknown) {
+		t.Fatalf("retry: %v", err)
+	}
+	if n := len(sim.Stats().Requests); n != sent {
+		t.Fatalf("the retry sent %d requests", n-sent)
+	}
+	e, _, _ := j.Get(ctx, "c")
+	if e.State != journal.StateUnknown || !strings.Contains(e.Refs[journal.RefAskBank], "INVOICE 1, CON sending") {
+		t.Fatalf("journal: %s %v", e.State, e.Refs)
+	}
+	if _, err := term.LastTransaction(ctx); !errors.Is(err, payment.ErrAskBank) {
+		t.Fatalf("last transaction: %v", err)
+	}
+	if p, err := term.Purchase(ctx, payment.Request{TransactionID: "d", Amount: 20}); err != nil || !p.Approved {
+		t.Fatalf("next purchase = %+v, %v", p, err)
+	}
+}
+
+// noteFails is a journal that cannot record one note.
+type noteFails struct {
+	*journal.Memory
+	key string
+}
+
+func (n noteFails) Note(ctx context.Context, id, key, value string) error {
+	if key == n.key {
+		return errors.New("disk full")
+	}
+	return n.Memory.Note(ctx, id, key, value)
+}
+
+// No CON goes out before the journal records that it does: a purchase the journal cannot
+// mark is left unconfirmed, and the terminal cancels it, so a later reconcile ("no CON, no
+// purchase") stays true.
+func TestNoConfirmWithoutJournal(t *testing.T) {
+	sim := bposlightsim.New(bposlightsim.Config{})
+	defer sim.Close()
+	j := noteFails{journal.NewMemory(), "CON"}
+	term, _ := bposlight.NewTerminal(pipeClient(t, sim, bposlight.Config{}), bposlight.TerminalConfig{Journal: j})
+	ctx := testCtx(t)
+	res, err := term.Purchase(ctx, payment.Request{TransactionID: "n", Amount: 10})
+	if payment.ErrorCode(err) != payment.CodeJournal || res == nil || res.Approved {
+		t.Fatalf("purchase = %+v, %v", res, err)
+	}
+	if st := sim.Stats(); len(st.Requests) != 1 || st.Requests[0] != "PUR" {
+		t.Fatalf("requests %v, want PUR only", st.Requests)
+	}
+	sim.ExpirePending()
+	if tx := sim.Journal(false); len(tx) != 1 || tx[0].State != bposlightsim.StateAutoCancelled {
+		t.Fatalf("terminal journal %+v", tx)
 	}
 }

@@ -161,6 +161,9 @@ type Outcome struct {
 	Voided bool `json:"voided,omitempty"`
 	// Void is the terminal's result of that cancel.
 	Void *payment.Result `json:"void,omitempty"`
+	// VoidUnknown is true when the auto-cancel was sent and its outcome is not known: the
+	// terminal holds the purchase and maybe its void ([ErrVoidUnknown]).
+	VoidUnknown bool `json:"void_unknown,omitempty"`
 	// Printed is DM's isprint: the receipt reached the printer.
 	Printed  bool  `json:"printed"`
 	PrintErr error `json:"-"`
@@ -177,6 +180,10 @@ var (
 	ErrNoTerm    = errors.New("checkout: the sale has a card part but no terminal is configured")
 	ErrNotReady  = errors.New("checkout: printer not ready")
 	ErrUnknownTx = errors.New("checkout: no such sale in the journal")
+	// ErrVoidUnknown: fiscalisation failed, the auto-cancel was sent and its outcome is not
+	// known. The terminal holds the purchase and maybe its void; the sale is not fiscalised.
+	// Call Sell again with the same id to settle the void through the terminal, or ask the bank.
+	ErrVoidUnknown = errors.New("checkout: the auto-cancel's outcome is unknown; the sale is not fiscalised")
 )
 
 // Checkout runs sales. It is safe for concurrent use; the terminal serialises operations.
@@ -197,26 +204,30 @@ func New(cfg Config) (*Checkout, error) {
 
 // journal refs of a checkout entry
 const (
-	refCard    = "card"
-	refFiscal  = "fiscal"
-	refVoid    = "void"
-	refPrinted = "printed"
-	refDrawer  = "drawer"
+	refCard   = "card"
+	refFiscal = "fiscal"
+	refVoid   = "void"
+	// refVoidStarted is written before the auto-cancel goes to the terminal.
+	refVoidStarted = "void_started"
+	refPrinted     = "printed"
+	refDrawer      = "drawer"
 )
 
 func key(id string) string { return "checkout:" + id }
 
 // progress is what the journal says a sale has done so far.
 type progress struct {
-	card    *payment.Result
-	fiscal  *Fiscal
-	void    *payment.Result
-	printed bool
-	drawer  bool
+	card   *payment.Result
+	fiscal *Fiscal
+	void   *payment.Result
+	// voidStarted: the auto-cancel was decided and sent (its outcome may be unknown).
+	voidStarted bool
+	printed     bool
+	drawer      bool
 }
 
-func (c *Checkout) load(id string) (journal.Entry, progress, bool, error) {
-	e, ok, err := c.cfg.Journal.Get(key(id))
+func (c *Checkout) load(ctx context.Context, id string) (journal.Entry, progress, bool, error) {
+	e, ok, err := c.cfg.Journal.Get(ctx, key(id))
 	if err != nil || !ok {
 		return e, progress{}, ok, err
 	}
@@ -239,12 +250,13 @@ func (c *Checkout) load(id string) (journal.Entry, progress, bool, error) {
 			return e, p, true, fmt.Errorf("checkout: journal: %w", err)
 		}
 	}
+	p.voidStarted = e.Refs[refVoidStarted] == "1"
 	p.printed = e.Refs[refPrinted] == "1"
 	p.drawer = e.Refs[refDrawer] == "1"
 	return e, p, true, nil
 }
 
-func (c *Checkout) note(id, k string, v any) error {
+func (c *Checkout) note(ctx context.Context, id, k string, v any) error {
 	s, ok := v.(string)
 	if !ok {
 		b, err := json.Marshal(v)
@@ -253,7 +265,7 @@ func (c *Checkout) note(id, k string, v any) error {
 		}
 		s = string(b)
 	}
-	if err := c.cfg.Journal.Note(key(id), k, s); err != nil {
+	if err := c.cfg.Journal.Note(context.WithoutCancel(ctx), key(id), k, s); err != nil {
 		return &payment.Error{Code: payment.CodeJournal, Err: err}
 	}
 	return nil
@@ -266,13 +278,13 @@ func (c *Checkout) Sell(ctx context.Context, s Sale) (*Outcome, error) {
 	if s.TransactionID == "" {
 		return nil, payment.ErrNoTransactionID
 	}
-	entry, p, found, err := c.load(s.TransactionID)
+	entry, p, found, err := c.load(ctx, s.TransactionID)
 	if err != nil {
 		return nil, err
 	}
 	out := &Outcome{TransactionID: s.TransactionID}
 	if !found {
-		err := c.cfg.Journal.Begin(journal.Entry{TransactionID: key(s.TransactionID), Terminal: "checkout",
+		err := c.cfg.Journal.Begin(ctx, journal.Entry{TransactionID: key(s.TransactionID), Terminal: "checkout",
 			Operation: payment.OpPurchase, Request: payment.Request{TransactionID: s.TransactionID, Amount: s.Total(), Merchant: s.Merchant}})
 		if err != nil {
 			return nil, &payment.Error{Code: payment.CodeJournal, Err: err}
@@ -296,27 +308,27 @@ func (c *Checkout) Sell(ctx context.Context, s Sale) (*Outcome, error) {
 	}
 	out.Card = p.card
 
-	// 2. Fiscalisation.
+	// 2. Fiscalisation. A sale whose auto-cancel was started is never fiscalised: the void is
+	// settled first (it may have happened even though its reply was lost).
+	if p.fiscal == nil && p.voidStarted {
+		return c.settleVoid(ctx, s, p, out, nil)
+	}
 	if p.fiscal == nil {
 		f, ferr := c.cfg.Fiscalize(ctx, FiscalRequest{Kind: "sale", TransactionID: s.TransactionID, Sale: s, Card: p.card})
 		if ferr != nil {
 			ferr = fmt.Errorf("%w: %w", ErrFiscal, ferr)
 			if p.card != nil && !c.cfg.KeepPaymentOnFiscalError {
-				void, verr := c.voidCard(ctx, s.TransactionID, p.card)
-				out.Void = void
-				if verr != nil {
-					// The payment stands and must be settled by hand: say both.
-					return out, errors.Join(ferr, fmt.Errorf("checkout: auto-cancel failed: %w", verr))
-				}
-				out.Voided = true
-				if err := c.note(s.TransactionID, refVoid, void); err != nil {
+				// Journal the decision before the wire: a retry must finish the void, not
+				// fiscalise a payment the terminal may already have cancelled.
+				if err := c.note(ctx, s.TransactionID, refVoidStarted, "1"); err != nil {
 					return out, errors.Join(ferr, err)
 				}
+				return c.settleVoid(ctx, s, p, out, ferr)
 			}
-			_ = c.cfg.Journal.Finish(key(s.TransactionID), journal.StateFailed, p.card, ferr)
+			_ = c.cfg.Journal.Finish(context.WithoutCancel(ctx), key(s.TransactionID), journal.Outcome{State: journal.StateFailed, Result: p.card, Err: ferr})
 			return out, ferr
 		}
-		if err := c.note(s.TransactionID, refFiscal, f); err != nil {
+		if err := c.note(ctx, s.TransactionID, refFiscal, f); err != nil {
 			return out, err
 		}
 		p.fiscal = &f
@@ -335,7 +347,7 @@ func (c *Checkout) complete(ctx context.Context, s Sale, p progress, out *Outcom
 		out.PrintErr = c.print(ctx, s, p)
 		out.Printed = out.PrintErr == nil
 		if out.Printed {
-			if err := c.note(s.TransactionID, refPrinted, "1"); err != nil {
+			if err := c.note(ctx, s.TransactionID, refPrinted, "1"); err != nil {
 				return out, err
 			}
 		}
@@ -346,12 +358,12 @@ func (c *Checkout) complete(ctx context.Context, s Sale, p progress, out *Outcom
 		out.DrawerErr = c.cfg.Drawer.Open(ctx)
 		out.DrawerOpened = out.DrawerErr == nil
 		if out.DrawerOpened {
-			if err := c.note(s.TransactionID, refDrawer, "1"); err != nil {
+			if err := c.note(ctx, s.TransactionID, refDrawer, "1"); err != nil {
 				return out, err
 			}
 		}
 	}
-	if err := c.cfg.Journal.Finish(key(s.TransactionID), journal.StateApproved, p.card, nil); err != nil {
+	if err := c.cfg.Journal.Finish(context.WithoutCancel(ctx), key(s.TransactionID), journal.Outcome{State: journal.StateApproved, Result: p.card}); err != nil {
 		return out, &payment.Error{Code: payment.CodeJournal, Err: err}
 	}
 	return out, nil
@@ -362,7 +374,7 @@ func (c *Checkout) complete(ctx context.Context, s Sale, p progress, out *Outcom
 // terminal's own journal; any other failure ends the entry.
 func (c *Checkout) cardStep(ctx context.Context, out *Outcome, run func(payment.Terminal) (*payment.Result, error)) (*payment.Result, error) {
 	if c.cfg.Terminal == nil {
-		_, err := c.fail(out, ErrNoTerm)
+		_, err := c.fail(ctx, out, ErrNoTerm)
 		return nil, err
 	}
 	res, err := run(c.cfg.Terminal)
@@ -370,26 +382,56 @@ func (c *Checkout) cardStep(ctx context.Context, out *Outcome, run func(payment.
 		if journal.Classify(res, err) == journal.StateUnknown {
 			return nil, err
 		}
-		_, err = c.fail(out, err)
+		_, err = c.fail(ctx, out, err)
 		return nil, err
 	}
 	if res == nil || !res.Approved {
-		_, err := c.fail(out, ErrNotPaid)
+		_, err := c.fail(ctx, out, ErrNotPaid)
 		return nil, err
 	}
-	if err := c.note(out.TransactionID, refCard, res); err != nil {
+	if err := c.note(ctx, out.TransactionID, refCard, res); err != nil {
 		return nil, err
 	}
 	return res, nil
 }
 
-func (c *Checkout) fail(out *Outcome, err error) (*Outcome, error) {
+func (c *Checkout) fail(ctx context.Context, out *Outcome, err error) (*Outcome, error) {
 	state := journal.Classify(nil, err)
 	if state != journal.StateDeclined {
 		state = journal.StateFailed
 	}
-	_ = c.cfg.Journal.Finish(key(out.TransactionID), state, nil, err)
+	_ = c.cfg.Journal.Finish(context.WithoutCancel(ctx), key(out.TransactionID), journal.Outcome{State: state, Err: err})
 	return out, err
+}
+
+// settleVoid runs (or, on a retry, settles through the terminal's ledger) the auto-cancel of
+// a sale whose fiscalisation failed, and ends the sale by what the terminal holds. cause is
+// the fiscal error of this call (nil on a retry).
+func (c *Checkout) settleVoid(ctx context.Context, s Sale, p progress, out *Outcome, cause error) (*Outcome, error) {
+	if cause == nil {
+		cause = fmt.Errorf("%w: an earlier call failed to fiscalise and started the auto-cancel", ErrFiscal)
+	}
+	void := p.void
+	if void == nil {
+		var verr error
+		void, verr = c.voidCard(ctx, s.TransactionID, p.card)
+		if verr != nil {
+			if journal.Classify(void, verr) == journal.StateUnknown {
+				// The terminal may hold the purchase and its void: never fiscalise it.
+				out.VoidUnknown = true
+				return out, errors.Join(cause, ErrVoidUnknown, verr)
+			}
+			// The void certainly did not happen: the payment stands and must be settled by
+			// hand. The entry stays open so that a retry tries the void again.
+			return out, errors.Join(cause, fmt.Errorf("checkout: auto-cancel failed: %w", verr))
+		}
+		if err := c.note(ctx, s.TransactionID, refVoid, void); err != nil {
+			return out, errors.Join(cause, err)
+		}
+	}
+	out.Void, out.Voided = void, true
+	_ = c.cfg.Journal.Finish(context.WithoutCancel(ctx), key(s.TransactionID), journal.Outcome{State: journal.StateFailed, Result: p.card, Err: cause})
+	return out, cause
 }
 
 // voidCard cancels the card payment by its invoice number, under a derived transaction id so
@@ -445,7 +487,7 @@ func (c *Checkout) print(ctx context.Context, s Sale, p progress) error {
 // terminal's slip), with s.Receipt as the body. It touches neither the terminal nor the
 // fiscal hook.
 func (c *Checkout) Reprint(ctx context.Context, s Sale) (*Outcome, error) {
-	_, p, found, err := c.load(s.TransactionID)
+	_, p, found, err := c.load(ctx, s.TransactionID)
 	if err != nil {
 		return nil, err
 	}
@@ -456,7 +498,7 @@ func (c *Checkout) Reprint(ctx context.Context, s Sale) (*Outcome, error) {
 	out.PrintErr = c.print(ctx, s, p)
 	out.Printed = out.PrintErr == nil
 	if out.Printed {
-		if err := c.note(s.TransactionID, refPrinted, "1"); err != nil {
+		if err := c.note(ctx, s.TransactionID, refPrinted, "1"); err != nil {
 			return out, err
 		}
 	}

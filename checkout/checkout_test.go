@@ -241,19 +241,15 @@ type crashJournal struct {
 
 type crash struct{}
 
-func (c *crashJournal) Note(id, k, v string) error {
+func (c *crashJournal) Note(ctx context.Context, id, k, v string) error {
 	if c.armed && k == refCard {
 		panic(crash{})
 	}
-	return c.Journal.Note(id, k, v)
+	return c.Journal.Note(ctx, id, k, v)
 }
 
 func TestCrashAfterApprovalResumesWithoutCharging(t *testing.T) {
-	dir := t.TempDir()
-	fj, err := payment.OpenFileJournal(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fj := journal.NewMemory()
 	cj := &crashJournal{Journal: fj, armed: true}
 	r := newRig(t, cj, vprinter.Config{})
 	f := &fiscal{}
@@ -270,13 +266,9 @@ func TestCrashAfterApprovalResumesWithoutCharging(t *testing.T) {
 	if r.bank.Charges() != 1 || len(f.calls) != 0 {
 		t.Fatalf("before the restart: charges=%d hook calls=%d", r.bank.Charges(), len(f.calls))
 	}
-	fj.Close()
-
-	// Restart: new journal handle on the same file, new terminal client, new flow.
-	fj2, err := payment.OpenFileJournal(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Restart: new journal handle on the same store (the old one's intents become
+	// unknown), new terminal client, new flow.
+	fj2 := fj.Reopen()
 	defer fj2.Close()
 	r.journal = fj2
 	r.connectTerminal(t, r.addr)
@@ -340,5 +332,54 @@ func TestDeclineStopsTheSale(t *testing.T) {
 	r.sync(t)
 	if len(f.calls) != 0 || len(r.vp.Receipts()) != 0 || r.vp.DrawerOpened() {
 		t.Error("a declined sale must not fiscalise, print or open the drawer")
+	}
+}
+
+// A fiscal failure starts the auto-cancel; the void's reply is lost. The retry must not
+// fiscalise the sale as paid while the terminal may hold the purchase and its void: it settles
+// the void first (here the simulator did void it, so the retry reports the sale voided).
+func TestVoidWithLostReplyIsNeverFiscalised(t *testing.T) {
+	r := newRig(t, journal.NewMemory(), vprinter.Config{})
+	f := &fiscal{fail: errors.New("PRRO: no link to the tax service")}
+	r.bank.InjectFault("Withdrawal", privatsim.FaultLoseReply)
+	out, err := r.checkout(t, f).Sell(context.Background(), split())
+	if !errors.Is(err, ErrFiscal) || !errors.Is(err, ErrVoidUnknown) || !out.VoidUnknown || out.Voided {
+		t.Fatalf("first call: err=%v out=%+v", err, out)
+	}
+
+	// The fiscal service is back; the cashier presses "pay" again with the same sale.
+	f.mu.Lock()
+	f.fail = nil
+	f.mu.Unlock()
+	r.connectTerminal(t, r.addr)
+	out, err = r.checkout(t, f).Sell(context.Background(), split())
+	if err == nil || out.Fiscal != nil {
+		t.Fatalf("a voided sale was fiscalised: err=%v fiscal=%+v", err, out.Fiscal)
+	}
+	if !out.Voided || out.Void == nil || !out.Void.Approved {
+		t.Fatalf("retry did not settle the void: %+v", out)
+	}
+	f.mu.Lock()
+	calls := len(f.calls)
+	f.mu.Unlock()
+	if calls != 1 {
+		t.Fatalf("the fiscal hook ran %d times; want only the first, failed, call", calls)
+	}
+	voids := 0
+	for _, tx := range r.bank.Journal() {
+		if tx.TxnType == "3" {
+			voids++
+		}
+	}
+	if r.bank.Charges() != 1 || voids > 1 {
+		t.Fatalf("terminal: %d charges, %d voids; journal %+v", r.bank.Charges(), voids, r.bank.Journal())
+	}
+	r.sync(t)
+	if len(r.vp.Receipts()) != 0 {
+		t.Error("a receipt printed for a voided sale")
+	}
+	// A third call returns the recorded end of the sale and touches nothing.
+	if _, err := r.checkout(t, f).Sell(context.Background(), split()); err == nil {
+		t.Fatal("a voided sale reported success")
 	}
 }

@@ -46,7 +46,7 @@ func (c *Checkout) Return(ctx context.Context, r Return) (*Outcome, error) {
 		return nil, payment.ErrNoTransactionID
 	}
 	s := r.sale()
-	_, p, found, err := c.load(r.TransactionID)
+	_, p, found, err := c.load(ctx, r.TransactionID)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +55,7 @@ func (c *Checkout) Return(ctx context.Context, r Return) (*Outcome, error) {
 		op = payment.OpCancel
 	}
 	if !found {
-		if err := c.cfg.Journal.Begin(journal.Entry{TransactionID: key(r.TransactionID), Terminal: "checkout", Operation: op,
+		if err := c.cfg.Journal.Begin(ctx, journal.Entry{TransactionID: key(r.TransactionID), Terminal: "checkout", Operation: op,
 			Request: payment.Request{TransactionID: r.TransactionID, Amount: s.Total(), RRN: r.RRN, Invoice: r.Invoice}}); err != nil {
 			return nil, &payment.Error{Code: payment.CodeJournal, Err: err}
 		}
@@ -80,7 +80,7 @@ func (c *Checkout) Return(ctx context.Context, r Return) (*Outcome, error) {
 		if ferr != nil {
 			return out, fmt.Errorf("%w (the card return stands; fiscalise it again with the same id): %w", ErrFiscal, ferr)
 		}
-		if err := c.note(r.TransactionID, refFiscal, f); err != nil {
+		if err := c.note(ctx, r.TransactionID, refFiscal, f); err != nil {
 			return out, err
 		}
 		p.fiscal = &f

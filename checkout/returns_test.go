@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/uapos/uapos/journal"
-	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/simulators/vprinter"
 )
 

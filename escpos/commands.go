@@ -157,6 +157,12 @@ func AppendCut(dst []byte, m CutMode, n byte) []byte {
 // (§1.2). The slot number n is printer-specific: take it from a [Profile].
 func AppendCodePage(dst []byte, slot byte) []byte { return append(dst, ESC, 't', slot) }
 
+// AppendStarCodePage appends ESC GS t n (1B 1D 74 n), the code table selection of Star
+// printers (escpos.md §1.2, escpos-php selectCharacterTable for profiles with the DB's
+// starCommands). Star numbers its tables its own way: take n from a [Profile] with
+// StarCodePage set.
+func AppendStarCodePage(dst []byte, slot byte) []byte { return append(dst, ESC, GS, 't', slot) }
+
 // AppendCancelKanji appends FS . (1C 2E), leaving the Chinese/Kanji mode that clones start
 // in (§0.2, §1.2).
 func AppendCancelKanji(dst []byte) []byte { return append(dst, FS, '.') }

@@ -158,7 +158,11 @@ func (j *job) init() {
 }
 
 func (j *job) codePage() {
-	if j.slot >= 0 {
+	switch {
+	case j.slot < 0:
+	case j.e.p.StarCodePage:
+		j.out = AppendStarCodePage(j.out, byte(j.slot))
+	default:
 		j.out = AppendCodePage(j.out, byte(j.slot))
 	}
 }

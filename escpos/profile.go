@@ -14,16 +14,29 @@ var profilesJSON []byte
 // (style rule 14). Profiles ship as embedded JSON (profiles.json); [LoadProfile] parses a
 // fresh copy every time, so callers may change the result freely.
 type Profile struct {
-	Name   string `json:"name"`             // key for LoadProfile, e.g. "epson-tm-t20"
-	Vendor string `json:"vendor"`           // "Epson", "Xprinter", …
-	Model  string `json:"model"`            // human model name
-	Notes  string `json:"notes,omitempty"`  // provenance and caveats
-	Dots   int    `json:"dots"`             // printable dots per line: 384 (58 mm), 512 or 576 (80 mm)
-	FontA  int    `json:"font_a"`           // columns per line in font A
-	FontB  int    `json:"font_b,omitempty"` // columns per line in font B (0 = unknown)
+	Name   string `json:"name"`   // key for LoadProfile, e.g. "epson-tm-t20"
+	Vendor string `json:"vendor"` // "Epson", "Xprinter", …
+	Model  string `json:"model"`  // human model name
+	// Source names where the profile's facts come from: the escpos-printer-db profile file(s)
+	// (receipt-print-hq/escpos-printer-db data/profile/*.yml) or, for a model the DB lacks,
+	// "not in DB: " and the other source. Every built-in profile has one.
+	Source string `json:"source,omitempty"`
+	// Notes says which facts came from where, and which source the profile follows where two
+	// disagree, and why.
+	Notes string `json:"notes,omitempty"`
+	Dots  int    `json:"dots"`             // printable dots per line: 384 (58 mm), 512 or 576 (80 mm)
+	FontA int    `json:"font_a"`           // columns per line in font A
+	FontB int    `json:"font_b,omitempty"` // columns per line in font B (0 = unknown)
 
-	// CodePages maps a charset to the ESC t slot number holding it on this model.
+	// CodePages maps a charset to the ESC t slot number holding it on this model. Where the
+	// DB lists one charset at several slots, the built-in profiles take the lowest.
 	CodePages map[Charset]byte `json:"code_pages"`
+	// Provisional lists the charsets of CodePages whose slot no DB profile confirms: read
+	// them from the printer's self-test page and override with [Profile.WithCodePage].
+	Provisional []Charset `json:"provisional,omitempty"`
+	// StarCodePage selects the table with ESC GS t n (1B 1D 74 n) instead of ESC t n: the
+	// DB's starCommands, Star printers numbering their tables their own way (escpos.md §1.2).
+	StarCodePage bool `json:"star_code_page,omitempty"`
 	// CancelKanji sends FS . after every ESC @ (Chinese clones boot in GBK mode).
 	CancelKanji bool `json:"cancel_kanji,omitempty"`
 
@@ -46,7 +59,8 @@ type Profile struct {
 	Cutter string `json:"cutter,omitempty"`
 	// CutFeed is the n of GS V 66 n (feed to the cutter, then cut); 0 = GS V 1 / GS V 0.
 	CutFeed int `json:"cut_feed,omitempty"`
-	// DrawerPins lists the kick-out connector pins wired on this model (2, 5).
+	// DrawerPins lists the kick-out connector pins known to be wired on this model (2, 5);
+	// empty = not known (the DB does not say).
 	DrawerPins []int `json:"drawer_pins,omitempty"`
 }
 
@@ -65,7 +79,26 @@ func (p Profile) WithCodePage(c Charset, n byte) Profile {
 	}
 	m[c] = n
 	p.CodePages = m
+	// The user read the slot from the printer: it is no longer provisional.
+	var prov []Charset
+	for _, x := range p.Provisional {
+		if x != c {
+			prov = append(prov, x)
+		}
+	}
+	p.Provisional = prov
 	return p
+}
+
+// IsProvisional reports whether the slot of charset c is not confirmed by a DB profile
+// (see [Profile.Provisional]).
+func (p Profile) IsProvisional(c Charset) bool {
+	for _, x := range p.Provisional {
+		if x == c {
+			return true
+		}
+	}
+	return false
 }
 
 // Columns returns the characters per line in font f.
@@ -87,6 +120,11 @@ func (p Profile) Validate() error {
 	for c := range p.CodePages {
 		if !c.Known() {
 			return fmt.Errorf("escpos: profile %q: unknown charset %q", p.Name, c)
+		}
+	}
+	for _, c := range p.Provisional {
+		if _, ok := p.CodePages[c]; !ok {
+			return fmt.Errorf("escpos: profile %q: provisional charset %q has no slot", p.Name, c)
 		}
 	}
 	switch p.Image {

@@ -3,7 +3,6 @@ package journal
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -183,7 +182,18 @@ func Fingerprint(terminal string, op payment.Operation, r payment.Request) strin
 	field("agreement", r.AgreementNumber)
 	field("parts", strconv.Itoa(r.Instalments))
 	sum := sha256.Sum256([]byte(b.String()))
-	return hex.EncodeToString(sum[:16])
+	return letters(sum[:16])
+}
+
+// letters writes bytes as letters a-p, one a nibble: an identifier with no digit runs, which
+// card-number scanners (ours, a support engineer's grep, a bank's DLP tool) would flag when a
+// hex string happens to hold 13 or more digits that pass the Luhn check.
+func letters(b []byte) string {
+	out := make([]byte, 0, 2*len(b))
+	for _, c := range b {
+		out = append(out, 'a'+c>>4, 'a'+c&0x0f)
+	}
+	return string(out)
 }
 
 // ReceiptKeys returns the identities of a receipt on a terminal, strongest first: the RRN

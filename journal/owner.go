@@ -2,7 +2,6 @@ package journal
 
 import (
 	"crypto/rand"
-	"encoding/hex"
 	"os"
 	"strconv"
 	"strings"
@@ -31,7 +30,7 @@ var (
 func newOwner() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
-	o := hostName + "/" + strconv.Itoa(os.Getpid()) + "/" + hex.EncodeToString(b[:])
+	o := hostName + "/" + strconv.Itoa(os.Getpid()) + "/" + letters(b[:])
 	ownersMu.Lock()
 	openOwners[o] = true
 	ownersMu.Unlock()

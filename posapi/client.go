@@ -23,9 +23,9 @@ type Config struct {
 	// OpenTimeout, when positive, opens with pos_open_with_timeout (C header argument order,
 	// value in ms; the function is undocumented, see the package doc). 0 (default) uses pos_open.
 	OpenTimeout time.Duration
-	// Poll is the timeout of each pos_receive call; the context is checked between calls.
-	// 0 means 1 s. The guide's own examples wait 180 s per call; a shorter poll lets a
-	// cancelled context be noticed.
+	// Poll is the timeout of each pos_receive call; the context is checked between calls,
+	// and a call never waits past the context's deadline. 0 means 1 s. The guide's own
+	// examples wait 180 s per call; a shorter poll lets a cancelled context be noticed.
 	Poll time.Duration
 	// BreakWait is how long to keep receiving after we sent ACTION_BREAK on a cancelled
 	// context, for the terminal's final answer. 0 means 30 s.
@@ -193,6 +193,10 @@ func (c *Client) Do(ctx context.Context, call Call) (*Reply, error) {
 			return nil, &LibraryError{Op: "pos_set " + wires[i], Code: c.lib.Error(h)}
 		}
 	}
+	if err := ended(ctx); err != nil {
+		// Nothing sent yet: do not start an operation only to break it.
+		return nil, fmt.Errorf("posapi: %w", err)
+	}
 	c.log.Debug("posapi: send", "action", call.Action, "code", code)
 	if !c.lib.Send(h, code) {
 		// The library may have written part of the request: the outcome is not known.
@@ -229,7 +233,7 @@ func (c *Client) loop(ctx context.Context, h capi.Handle, call Call) (*Reply, er
 			if time.Since(s.breakAt) > c.cfg.BreakWait {
 				return nil, &UnknownError{TransID: s.transID, Err: errors.Join(s.cause, errors.New("posapi: no answer to ACTION_BREAK"))}
 			}
-		} else if err := ctx.Err(); err != nil {
+		} else if err := ended(ctx); err != nil {
 			if !s.canBreak {
 				return nil, &UnknownError{TransID: s.transID, Err: err}
 			}
@@ -237,7 +241,11 @@ func (c *Client) loop(ctx context.Context, h capi.Handle, call Call) (*Reply, er
 				return nil, &UnknownError{TransID: s.transID, Err: errors.Join(err, berr)}
 			}
 		}
-		v := c.lib.Receive(h, poll)
+		wait := poll
+		if !s.breakSent {
+			wait = untilDeadline(ctx, poll)
+		}
+		v := c.lib.Receive(h, wait)
 		resp, known := c.sym.response(v)
 		if !known {
 			// The guide: any other value must be answered with ACTION_BREAK.
@@ -290,6 +298,30 @@ func (c *Client) loop(ctx context.Context, h capi.Handle, call Call) (*Reply, er
 			return c.final(s, r)
 		}
 	}
+}
+
+// ended returns ctx's error once ctx has ended: cancelled, or its deadline passed, also
+// before ctx's own timer has fired (then context.DeadlineExceeded). Nil while it runs.
+func ended(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// untilDeadline bounds one pos_receive wait (poll, in ms) by ctx's deadline, rounded up to
+// whole milliseconds and at least 1, so that the deadline is seen when it passes and not a
+// poll later.
+func untilDeadline(ctx context.Context, poll int) int {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return poll
+	}
+	ms := int((time.Until(dl) + time.Millisecond - 1) / time.Millisecond)
+	return max(1, min(ms, poll))
 }
 
 // identified runs the IDENTIFIER step: the caller's record first, then revision or confirm.

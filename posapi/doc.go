@@ -37,7 +37,19 @@
 //     ACTION_STATUS for crash recovery and CLOSE_DAY per host.
 //   - [Terminal] adapts it to payment.Terminal with DM's rows; declines are DM 5024
 //     "Повідомлення від банку: %s Статус: %s Код відповіді банку: %s" (POS_TRANS_STATUS,
-//     POS_STATUS, POS_HOST_CODE) and interrupted operations DM 5023.
+//     POS_STATUS, POS_HOST_CODE) and interrupted operations DM 5023. It runs on
+//     adapter.Base, money-moving calls under its journal.Ledger.
+//
+// # Reconciling a lost outcome
+//
+// The request carries no reference of the caller's; the terminal gives one for the request
+// itself: POS_TRANS_ID in RESP_IDENTIFIER, before it goes to the host (posapi.md 1.8.2),
+// which the adapter notes in the journal at once ([RefTransID]). A lost outcome is resolved
+// with ACTION_STATUS by that id (Evidence.Reference [RefTransID]): that operation's record,
+// or not found. With no id the terminal did not go to the host if the session ended without
+// RESP_IDENTIFIER; if the application stopped during the session it may have, and since the
+// adapter has no last-transaction query to match by likeness, the entry stays unknown with
+// "ask the bank" (7002). A retry that takes over a failed attempt drops that attempt's id.
 //
 // The simulator simulators/posapisim implements [capi.Library] in memory after the guide's
 // documented state machine; it is not a model of the unknown terminal link.

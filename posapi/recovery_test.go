@@ -67,14 +67,11 @@ func (c *crashAfterIdentifier) Close(h capi.Handle) bool {
 // the payment on its own; a new client with the same (file) journal resolves the outcome by
 // ACTION_STATUS and never charges twice.
 func TestRecoveryAfterCrash(t *testing.T) {
-	dir := t.TempDir()
 	sim := posapisim.New(posapisim.Config{})
 	req := payment.Request{TransactionID: "order-42", Amount: 4200}
+	ctx := context.Background()
 
-	j1, err := payment.OpenFileJournal(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	j1 := journal.NewMemory()
 	crash := &crashAfterIdentifier{Library: sim}
 	term1 := newTerm(t, crash, j1)
 	func() {
@@ -85,17 +82,14 @@ func TestRecoveryAfterCrash(t *testing.T) {
 		}()
 		term1.Purchase(context.Background(), req)
 	}()
-	e, _, _ := j1.Get("order-42")
+	e, _, _ := j1.Get(ctx, "order-42")
 	if e.State != journal.StateIntent || e.Refs[posapi.RefTransID] == "" {
 		t.Fatalf("journal before the crash: state %s refs %v", e.State, e.Refs)
 	}
-	j1.Close()
 
-	// A new process: the same journal file, a new client and terminal.
-	j2, err := payment.OpenFileJournal(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// A new process: the same journal entries (the old handle closed), a new client and
+	// terminal.
+	j2 := j1.Reopen()
 	defer j2.Close()
 	term2 := newTerm(t, sim, j2)
 	res, err := term2.Purchase(context.Background(), req)
@@ -108,7 +102,7 @@ func TestRecoveryAfterCrash(t *testing.T) {
 	if n := sim.Charges(); n != 1 {
 		t.Fatalf("charged %d times", n)
 	}
-	e, _, _ = j2.Get("order-42")
+	e, _, _ = j2.Get(ctx, "order-42")
 	if e.State != journal.StateApproved {
 		t.Fatalf("journal state %s", e.State)
 	}
@@ -130,6 +124,7 @@ func TestRecoveryDeclined(t *testing.T) {
 			defer func() { recover() }()
 			newTerm(t, crash, j).Purchase(context.Background(), payment.Request{TransactionID: "x", Amount: 100})
 		}()
+		j = j.Reopen() // the new process: the crashed one's intent is an unknown outcome
 		term := newTerm(t, sim, j)
 		_, err := term.Purchase(context.Background(), payment.Request{TransactionID: "x", Amount: 100})
 		if pe := perr(t, err); pe.Code != 5024 {
@@ -138,7 +133,7 @@ func TestRecoveryDeclined(t *testing.T) {
 		if sim.Charges() != 0 {
 			t.Fatal("charged")
 		}
-		if e, _, _ := j.Get("x"); e.State != journal.StateDeclined || sim.Opens() != 3 {
+		if e, _, _ := j.Get(context.Background(), "x"); e.State != journal.StateDeclined || sim.Opens() != 3 {
 			// opens: the crashed payment, ACTION_STATUS, the new payment
 			t.Fatalf("old=%v: state %s after %d sessions", oldTerminal, e.State, sim.Opens())
 		}

@@ -4,32 +4,26 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 
+	"github.com/uapos/uapos/adapter"
 	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/posapi/capi"
 )
 
 // RefTransID is the key under which the adapter notes POS_TRANS_ID in the journal entry of
-// a running operation ([journal.Journal.Note]), as soon as RESP_IDENTIFIER brings it.
+// a running operation ([journal.Journal.Note]), as soon as RESP_IDENTIFIER brings it; "none"
+// when the exchange ended, with an unknown outcome, without one.
 const RefTransID = "POS_TRANS_ID"
 
-// TerminalConfig configures a [Terminal] (the suite's adapter convention).
-type TerminalConfig struct {
-	// Bank selects the DM capability row over POSAPI: [payment.BankRaiffeisen] (default),
-	// [payment.BankPUMB] or [payment.BankSense].
-	Bank payment.Bank
-	// Journal records money-moving operations; nil means an in-memory journal.
-	Journal journal.Journal
-	// Key is this terminal's key in the journal; "" means "posapi:" plus Config.Port.
-	Key string
-	// Wait makes a second caller wait for the running operation instead of getting 1105 busy.
-	Wait bool
-	// Logger receives Debug records; nil discards.
-	Logger *slog.Logger
-}
+// noIdentifier is the [RefTransID] note of an exchange that ended without RESP_IDENTIFIER.
+const noIdentifier = "none"
+
+// TerminalConfig configures a [Terminal] ([adapter.Config]). Bank selects the DM capability
+// row over POSAPI: [payment.BankRaiffeisen] (default), [payment.BankPUMB] or
+// [payment.BankSense]. The journal key defaults to "posapi:" plus Config.Port.
+type TerminalConfig = adapter.Config
 
 // Terminal adapts a [Client] to [payment.Terminal] with DM's rows for Raiffeisen, PUMB and
 // Sense Bank over POSAPI: task 1 ACTION_PAYMENT, 2 ACTION_RETURN (+ rrn), 3 ACTION_REVERSAL
@@ -38,13 +32,7 @@ type TerminalConfig struct {
 // bank echo = ACTION_HOST_ECHO_TEST, status = the running session's last message or
 // ACTION_STATUS of the last transaction, last transaction = journal + ACTION_STATUS.
 type Terminal struct {
-	c      *Client
-	cfg    TerminalConfig
-	caps   payment.CapabilitySet
-	gate   payment.Gate
-	ledger *journal.Ledger
-	j      journal.Journal
-	log    *slog.Logger
+	*adapter.Base[*Client]
 }
 
 var (
@@ -56,51 +44,25 @@ var (
 	_ payment.LastTransactioner = (*Terminal)(nil)
 )
 
+// portName names the terminal in the default journal key.
+type portName string
+
+// String returns the port name.
+func (p portName) String() string { return string(p) }
+
 // NewTerminal returns the adapter. It fails when the bank has no POSAPI row in DM's table.
 func NewTerminal(c *Client, cfg TerminalConfig) (*Terminal, error) {
 	if c == nil {
-		return nil, errors.New("posapi: nil client")
+		return nil, fmt.Errorf("posapi: %w", adapter.ErrNilClient)
 	}
-	if cfg.Bank == "" {
-		cfg.Bank = payment.BankRaiffeisen
+	t := &Terminal{}
+	b, err := adapter.New(c, cfg, adapter.Spec{Protocol: payment.ProtoPOSAPI, DefaultBank: payment.BankRaiffeisen,
+		KeyPrefix: "posapi", Link: portName(c.cfg.Port), Reconcile: t.reconcile})
+	if err != nil {
+		return nil, err
 	}
-	caps, ok := payment.Capabilities(cfg.Bank, payment.ProtoPOSAPI)
-	if !ok {
-		return nil, fmt.Errorf("posapi: no DM capability row for %s (%s)", cfg.Bank, payment.ProtoPOSAPI)
-	}
-	if cfg.Key == "" {
-		cfg.Key = "posapi:" + c.cfg.Port
-	}
-	if cfg.Journal == nil {
-		cfg.Journal = journal.NewMemory()
-	}
-	lg := cfg.Logger
-	if lg == nil {
-		lg = slog.New(slog.DiscardHandler)
-	}
-	t := &Terminal{c: c, cfg: cfg, caps: caps, j: cfg.Journal, log: lg}
-	t.ledger = &journal.Ledger{Journal: cfg.Journal, Terminal: cfg.Key, Reconcile: t.reconcile}
+	t.Base = b
 	return t, nil
-}
-
-// Client returns the underlying client, for the operations DM has no task for.
-func (t *Terminal) Client() *Client { return t.c }
-
-// Capabilities returns the DM row.
-func (t *Terminal) Capabilities() payment.CapabilitySet { return t.caps }
-
-func (t *Terminal) enter(ctx context.Context, op payment.Operation) (func(), error) {
-	if err := t.caps.Check(op); err != nil {
-		return nil, err
-	}
-	return t.gate.Enter(ctx, t.cfg.Wait)
-}
-
-func (t *Terminal) enterService(ctx context.Context, s payment.Service) (func(), error) {
-	if err := t.caps.CheckService(s); err != nil {
-		return nil, err
-	}
-	return t.gate.Enter(ctx, t.cfg.Wait)
 }
 
 // Purchase is task 1: ACTION_PAYMENT with POS_AMOUNT and POS_CURRENCY, POS_MERCHANT_ID from
@@ -141,7 +103,7 @@ func (t *Terminal) Refund(ctx context.Context, req payment.Request) (*payment.Re
 // req.Invoice; the card is not needed.
 func (t *Terminal) Cancel(ctx context.Context, req payment.Request) (*payment.Result, error) {
 	if req.Invoice == "" {
-		if err := t.caps.Check(payment.OpCancel); err != nil {
+		if err := t.Capabilities().Check(payment.OpCancel); err != nil {
 			return nil, err
 		}
 		return nil, &payment.Error{Code: payment.CodeOperationNotFound, DeviceText: "no invoice to cancel"}
@@ -169,12 +131,12 @@ func (t *Terminal) PurchaseCashback(ctx context.Context, req payment.Request) (*
 // XReport is task 10: ACTION_REPORT with POS_REPORT "1"; the slip is Result.Receipt (the
 // report has no totals as fields, so Result.Totals stays nil).
 func (t *Terminal) XReport(ctx context.Context, req payment.Request) (*payment.Result, error) {
-	leave, err := t.enter(ctx, payment.OpXReport)
+	leave, err := t.Enter(ctx, payment.OpXReport)
 	if err != nil {
 		return nil, err
 	}
 	defer leave()
-	r, err := t.c.Report(ctx, "1")
+	r, err := t.Client().Report(ctx, "1")
 	if err != nil {
 		return nil, t.mapError(payment.OpXReport, err)
 	}
@@ -184,12 +146,12 @@ func (t *Terminal) XReport(ctx context.Context, req payment.Request) (*payment.R
 // CloseBatch is task 11: ACTION_CLOSE_DAY; req.Merchant, when set, closes that merchant
 // only (POS_MERCHANT_ID), which is the only way to see one host's own outcome.
 func (t *Terminal) CloseBatch(ctx context.Context, req payment.Request) (*payment.Result, error) {
-	leave, err := t.enter(ctx, payment.OpCloseBatch)
+	leave, err := t.Enter(ctx, payment.OpCloseBatch)
 	if err != nil {
 		return nil, err
 	}
 	defer leave()
-	r, err := t.c.CloseDay(ctx, req.Merchant)
+	r, err := t.Client().CloseDay(ctx, req.Merchant)
 	if err != nil {
 		return nil, t.mapError(payment.OpCloseBatch, err)
 	}
@@ -199,12 +161,12 @@ func (t *Terminal) CloseBatch(ctx context.Context, req payment.Request) (*paymen
 // Merchants is service 2: ACTION_HOST_COUNT, then ACTION_HOST_INFO per host. Index is the
 // merchant id (DM: Raiffeisen and PUMB select merchants by a 7-digit code).
 func (t *Terminal) Merchants(ctx context.Context) ([]payment.Merchant, error) {
-	leave, err := t.enterService(ctx, payment.SvcMerchantList)
+	leave, err := t.EnterService(ctx, payment.SvcMerchantList, true)
 	if err != nil {
 		return nil, err
 	}
 	defer leave()
-	hosts, err := t.c.Hosts(ctx)
+	hosts, err := t.Client().Hosts(ctx)
 	if err != nil {
 		return nil, t.mapError(0, err)
 	}
@@ -218,21 +180,22 @@ func (t *Terminal) Merchants(ctx context.Context) ([]payment.Merchant, error) {
 // BankEcho is service 4: ACTION_HOST_ECHO_TEST. A multi-host terminal refuses an echo
 // without a profile (RESP_BREAK); the adapter then echoes each host by its terminal id.
 func (t *Terminal) BankEcho(ctx context.Context) error {
-	leave, err := t.enterService(ctx, payment.SvcBankEcho)
+	leave, err := t.EnterService(ctx, payment.SvcBankEcho, true)
 	if err != nil {
 		return err
 	}
 	defer leave()
-	err = t.c.HostEcho(ctx, "")
+	c := t.Client()
+	err = c.HostEcho(ctx, "")
 	if !errors.Is(err, ErrBreak) {
 		return t.mapError(0, err)
 	}
-	hosts, herr := t.c.Hosts(ctx)
+	hosts, herr := c.Hosts(ctx)
 	if herr != nil || len(hosts) < 2 {
 		return t.mapError(0, err)
 	}
 	for _, h := range hosts {
-		if err := t.c.HostEcho(ctx, h.TerminalID); err != nil {
+		if err := c.HostEcho(ctx, h.TerminalID); err != nil {
 			return t.mapError(0, err)
 		}
 	}
@@ -244,29 +207,30 @@ func (t *Terminal) BankEcho(ctx context.Context) error {
 // session at a time; when idle it asks ACTION_STATUS for the last journaled transaction and
 // returns the response's code and name (Code 0 "idle" when there is none).
 func (t *Terminal) TransactionStatus(ctx context.Context) (payment.Event, error) {
-	if err := t.caps.CheckService(payment.SvcTransactionStatus); err != nil {
+	if _, err := t.EnterService(ctx, payment.SvcTransactionStatus, false); err != nil {
 		return payment.Event{}, err
 	}
-	if running, m := t.c.Running(); running {
+	c := t.Client()
+	if running, m := c.Running(); running {
 		return payment.Event{Code: int(capi.RespMessage), Text: strings.TrimSpace(m.Title + " " + m.Body)}, nil
 	}
-	leave, err := t.gate.Enter(ctx, t.cfg.Wait)
+	leave, err := t.EnterService(ctx, payment.SvcTransactionStatus, true)
 	if err != nil {
-		if running, m := t.c.Running(); running {
+		if running, m := c.Running(); running {
 			return payment.Event{Code: int(capi.RespMessage), Text: strings.TrimSpace(m.Title + " " + m.Body)}, nil
 		}
 		return payment.Event{}, err
 	}
 	defer leave()
-	e, found, err := t.j.Last(t.cfg.Key)
+	e, found, err := t.Journal().Last(ctx, t.Key())
 	if err != nil {
 		return payment.Event{}, &payment.Error{Code: payment.CodeJournal, Err: err}
 	}
 	id := e.Refs[RefTransID]
-	if !found || id == "" {
+	if !found || id == "" || id == noIdentifier {
 		return payment.Event{Code: 0, Text: "idle"}, nil
 	}
-	r, err := t.c.Status(ctx, id)
+	r, err := c.Status(ctx, id)
 	if r != nil {
 		return payment.Event{Code: int(r.Response), Text: r.Response.String()}, nil
 	}
@@ -276,20 +240,20 @@ func (t *Terminal) TransactionStatus(ctx context.Context) (payment.Event, error)
 // LastTransaction is service 6: the newest journal entry of this terminal, refreshed with
 // ACTION_STATUS when it has a POS_TRANS_ID (so a reversal shows as such).
 func (t *Terminal) LastTransaction(ctx context.Context) (*payment.Result, error) {
-	leave, err := t.enterService(ctx, payment.SvcLastTransaction)
+	leave, err := t.EnterService(ctx, payment.SvcLastTransaction, true)
 	if err != nil {
 		return nil, err
 	}
 	defer leave()
-	e, found, err := t.j.Last(t.cfg.Key)
+	e, found, err := t.Journal().Last(ctx, t.Key())
 	if err != nil {
 		return nil, &payment.Error{Code: payment.CodeJournal, Err: err}
 	}
 	if !found {
 		return nil, &payment.Error{Code: payment.CodeTransactionUnknown, Args: []string{"last"}}
 	}
-	if id := e.Refs[RefTransID]; id != "" {
-		r, err := t.c.Status(ctx, id)
+	if id := e.Refs[RefTransID]; id != "" && id != noIdentifier {
+		r, err := t.Client().Status(ctx, id)
 		if err == nil {
 			res := t.toResult(e.Operation, e.Request, r)
 			res.TransactionID = e.TransactionID
@@ -314,7 +278,7 @@ func (t *Terminal) moneyArgs(req payment.Request, amountParam capi.Param, amount
 	if err != nil {
 		return nil, badRequest(err)
 	}
-	args := []Arg{{amountParam, s}, {capi.ParamCurrency, t.c.Currency()}}
+	args := []Arg{{amountParam, s}, {capi.ParamCurrency, t.Client().Currency()}}
 	if req.Merchant != "" {
 		args = append(args, Arg{capi.ParamMerchantID, req.Merchant})
 	}
@@ -325,55 +289,80 @@ func badRequest(err error) error {
 	return &payment.Error{Code: payment.CodeTerminal, Kind: payment.ErrNotSupported, DeviceText: "bad request", Err: err}
 }
 
-// money runs a money-moving call under the gate and the ledger; POS_TRANS_ID goes to the
-// journal before anything else happens on RESP_IDENTIFIER.
+// money runs a money-moving call under the gate and the ledger. POS_TRANS_ID goes to the
+// journal before anything else happens on RESP_IDENTIFIER; an exchange that ends with an
+// unknown outcome and no RESP_IDENTIFIER notes that too ([RefTransID] "none"), so that a
+// reconcile tells it from an application that stopped during the session.
 func (t *Terminal) money(ctx context.Context, op payment.Operation, req payment.Request, call Call) (*payment.Result, error) {
-	leave, err := t.enter(ctx, op)
-	if err != nil {
-		return nil, err
-	}
-	defer leave()
-	return t.ledger.Run(ctx, op, req, func(ctx context.Context) (*payment.Result, error) {
+	return t.Money(ctx, op, req, func(ctx context.Context) (*payment.Result, error) {
+		j := t.Journal()
+		if e, ok, err := j.Get(ctx, req.TransactionID); err == nil && ok && e.Refs[RefTransID] != "" {
+			// A retry of a failed attempt: its POS_TRANS_ID is not this attempt's.
+			if err := j.Note(ctx, req.TransactionID, RefTransID, ""); err != nil {
+				return nil, &payment.Error{Code: payment.CodeJournal, Err: err}
+			}
+		}
+		identified := false
 		call.OnIdentifier = func(id Identifier) error {
 			if id.TransID == "" {
 				return nil
 			}
-			if err := t.j.Note(req.TransactionID, RefTransID, id.TransID); err != nil {
+			if err := j.Note(ctx, req.TransactionID, RefTransID, id.TransID); err != nil {
 				return &payment.Error{Code: payment.CodeJournal, Err: err}
 			}
+			identified = true
 			return nil
 		}
 		call.OnMessage = func(m Message) {
 			req.Send(payment.Event{Code: int(capi.RespMessage), Text: strings.TrimSpace(m.Title + " " + m.Body)})
 		}
-		r, err := t.c.Do(ctx, call)
+		r, err := t.Client().Do(ctx, call)
 		var res *payment.Result
 		if r != nil {
 			res = t.toResult(op, req, r)
 			res.TransactionID = req.TransactionID
 		}
-		if err != nil {
-			return res, t.mapError(op, err)
+		if err == nil {
+			return res, nil
 		}
-		return res, nil
+		perr := t.mapError(op, err)
+		if !identified && journal.Classify(res, perr) == journal.StateUnknown {
+			t.Note(context.WithoutCancel(ctx), req.TransactionID, RefTransID, noIdentifier)
+		}
+		return res, perr
 	})
 }
 
-// reconcile resolves an entry whose outcome is unknown with ACTION_STATUS by the noted
-// POS_TRANS_ID. With no POS_TRANS_ID the operation is taken as not done: the terminal does
-// not go to the host before RESP_IDENTIFIER is delivered (protocols/posapi.md 1.8.2), and a
-// reversal (which reads no card) is refused by the terminal once its original is replaced.
-func (t *Terminal) reconcile(ctx context.Context, e journal.Entry) (*payment.Result, error) {
+// reconcile resolves an entry whose outcome is unknown. POSAPI gives the strongest evidence
+// there is: POS_TRANS_ID, the terminal's own id for this very request, delivered in
+// RESP_IDENTIFIER before the terminal goes to the host (posapi.md 1.8.2) and noted at once.
+// ACTION_STATUS by that id returns that operation and no other, so the evidence names it
+// (Evidence.Reference [RefTransID]); not found (RESP_DECLINE or RESP_BREAK: only successful
+// operations are in the terminal journal) means it did not happen. Without an id there is
+// nothing to match by likeness (the adapter has no last-transaction query):
+//   - the session ended without RESP_IDENTIFIER ("none"): the terminal, which does not go to
+//     the host before that message is delivered, did nothing; a reversal (which reads no card
+//     and has no RESP_IDENTIFIER) is refused by the terminal once its original is replaced,
+//     so running it again is safe;
+//   - the application stopped during the session: the library may have taken a
+//     RESP_IDENTIFIER the application never saw, and the terminal then finishes on its own.
+//     That cannot be told: the entry stays unknown with "ask the bank" (7002), except for a
+//     reversal, safe to run again as above.
+func (t *Terminal) reconcile(ctx context.Context, e journal.Entry) (*journal.Evidence, error) {
 	id := e.Refs[RefTransID]
-	if id == "" {
+	switch {
+	case id == noIdentifier || id == "" && e.Operation == payment.OpCancel:
 		return nil, &payment.Error{Code: payment.CodeOperationNotFound, DeviceText: "no POS_TRANS_ID was delivered"}
+	case id == "":
+		t.Note(ctx, e.TransactionID, journal.RefAskBank, "the application stopped during the POSAPI session before it saw a POS_TRANS_ID: the terminal may have gone to the host")
+		return nil, nil
 	}
-	r, err := t.c.Status(ctx, id)
+	r, err := t.Client().Status(ctx, id)
 	switch {
 	case err == nil:
 		res := t.toResult(e.Operation, e.Request, r)
 		res.TransactionID = e.TransactionID
-		return res, nil
+		return &journal.Evidence{Result: res, Reference: RefTransID}, nil
 	case errors.Is(err, ErrDeclined), errors.Is(err, ErrBreak):
 		// Only successful operations are in the terminal's journal.
 		return nil, &payment.Error{Code: payment.CodeOperationNotFound, DeviceText: "transaction " + id + " not in the terminal journal", Err: err}
@@ -404,7 +393,7 @@ func (t *Terminal) toResult(op payment.Operation, req payment.Request, r *Reply)
 		res.ResponseText = r.Get(capi.ParamActionName)
 	}
 	res.SignatureRequired = r.Get(capi.ParamClientCheckType) == "1"
-	if tm, err := ParseDateTime(r.Get(capi.ParamDateTime), t.c.cfg.Location); err == nil {
+	if tm, err := ParseDateTime(r.Get(capi.ParamDateTime), t.Client().cfg.Location); err == nil {
 		res.Time = tm
 	}
 	amountParam := capi.ParamAmount
@@ -453,12 +442,12 @@ func (t *Terminal) mapError(op payment.Operation, err error) error {
 	case errors.Is(err, ErrWrongMAC):
 		return &payment.Error{Code: payment.CodeTerminal, Kind: payment.ErrDevice, DeviceText: "wrong MAC", Err: err}
 	case errors.Is(err, ErrUnknownSymbol):
-		return &payment.Error{Code: payment.CodeNotSupportedTask, Args: []string{string(t.caps.Bank), string(t.caps.Protocol), opName(op)}, Err: err}
+		return &payment.Error{Code: payment.CodeNotSupportedTask, Args: []string{string(t.Capabilities().Bank), string(t.Capabilities().Protocol), opName(op)}, Err: err}
 	case errors.As(err, &pe):
 		return err
 	case errors.As(err, &le):
 		if le.Op == "pos_open" {
-			return &payment.Error{Code: payment.CodeConnectFailed, Args: []string{"POSAPI", t.c.cfg.Port}, Err: err}
+			return &payment.Error{Code: payment.CodeConnectFailed, Args: []string{"POSAPI", t.Client().cfg.Port}, Err: err}
 		}
 		return &payment.Error{Code: payment.CodeDeviceError, Kind: payment.ErrDevice, Args: []string{le.Op}, Err: err}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):

@@ -201,7 +201,7 @@ func TestLostIdentifierNoCharge(t *testing.T) {
 	if pe := perr(t, err); pe.Code != 5023 {
 		t.Fatalf("lost identifier: %v", err)
 	}
-	e, _, _ := j.Get("l")
+	e, _, _ := j.Get(context.Background(), "l")
 	if e.State != journal.StateFailed || sim.Charges() != 0 {
 		t.Fatalf("state %s, charges %d", e.State, sim.Charges())
 	}

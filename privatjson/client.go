@@ -353,15 +353,23 @@ func (c *Client) callOn(ctx context.Context, l *link, req Request, handshake boo
 		return nil, &LinkError{Op: req.Method, Sent: true, Err: errors.Join(ErrNoReply, cause)}
 	}
 	// The context ended with the operation running: ask the terminal to interrupt it
-	// (spec §6.2) and wait a little for its final reply.
+	// (spec §6.2) and wait a little for its final reply. The interrupt runs on a context of
+	// its own (ctx's values, not its end: cancelling a write half-way would leave a broken
+	// frame on the wire), alongside the wait for the final reply, which may come first.
+	// The call does not return before the interrupt is done: a late one would cancel the
+	// next operation.
 	ictx, icancel := context.WithTimeout(context.WithoutCancel(ctx), dur(c.cfg.InterruptWait, 10*time.Second))
 	defer icancel()
 	c.log.Debug("privatjson: interrupt on cancel", "method", req.Method)
+	idone := make(chan struct{})
+	defer func() { <-idone }()
 	go func() {
-		// Its own context: cancelling a write half-way would leave a broken frame on the wire.
-		sctx, scancel := context.WithTimeout(context.Background(), dur(c.cfg.ServiceTimeout, 10*time.Second))
+		defer close(idone)
+		sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), dur(c.cfg.ServiceTimeout, 10*time.Second))
 		defer scancel()
-		c.Interrupt(sctx)
+		if err := c.Interrupt(sctx); err != nil {
+			c.log.Debug("privatjson: interrupt failed", "method", req.Method, "error", err)
+		}
 	}()
 	select {
 	case r := <-w.ch:

@@ -216,7 +216,7 @@ func TestLostReplyRetryChargesOnce(t *testing.T) {
 	if !errors.Is(err, payment.ErrOutcomeUnknown) {
 		t.Fatalf("lost reply: %v", err)
 	}
-	if e, _, _ := j.Get("sale-42"); e.State != journal.StateUnknown {
+	if e, _, _ := j.Get(ctx, "sale-42"); e.State != journal.StateUnknown {
 		t.Fatalf("journal state %s", e.State)
 	}
 	if sim.Charges() != 1 {
@@ -229,7 +229,7 @@ func TestLostReplyRetryChargesOnce(t *testing.T) {
 	if sim.Charges() != 1 || sim.Requests("Purchase") != 1 || sim.Requests("GetReceiptInfo") != 1 {
 		t.Fatalf("charges %d, purchases %d, receipt queries %d", sim.Charges(), sim.Requests("Purchase"), sim.Requests("GetReceiptInfo"))
 	}
-	if e, _, _ := j.Get("sale-42"); e.State != journal.StateApproved || e.Result.RRN != res.RRN {
+	if e, _, _ := j.Get(ctx, "sale-42"); e.State != journal.StateApproved || e.Result.RRN != res.RRN {
 		t.Fatalf("journal %+v", e)
 	}
 	// A lost reply of an operation the terminal did not do is reconciled as not done and runs
@@ -383,16 +383,12 @@ func TestNotImplementedDuringPurchase(t *testing.T) {
 	}
 }
 
-// A lost void reply, then the application restarts with its file journal: the retry finds the
+// A lost void reply, then the application restarts with its journal: the retry finds the
 // void in the terminal's last receipt and does not send it again.
 func TestLostCancelAcrossRestart(t *testing.T) {
 	ctx := testCtx(t)
-	dir := t.TempDir()
 	sim, addr := startSim(t, privatsim.Config{})
-	j, err := payment.OpenFileJournal(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	j := journal.NewMemory()
 	c := tcpClient(t, addr, testConfig)
 	term := newTerminal(t, c, TerminalConfig{Journal: j, Key: "till-1"})
 	sale, err := term.Purchase(ctx, payment.Request{TransactionID: "s", Amount: 700})
@@ -405,12 +401,8 @@ func TestLostCancelAcrossRestart(t *testing.T) {
 		t.Fatalf("lost void: %v", err)
 	}
 	c.Close()
-	j.Close()
-	// "Restart": a new journal handle on the same directory, a new client and adapter.
-	j2, err := payment.OpenFileJournal(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// "Restart": a new journal handle on the same entries, a new client and adapter.
+	j2 := j.Reopen()
 	defer j2.Close()
 	term2 := newTerminal(t, tcpClient(t, addr, testConfig), TerminalConfig{Journal: j2, Key: "till-1"})
 	res, err := term2.Cancel(ctx, void)

@@ -41,7 +41,7 @@ func (t *Terminal) mapErrorFor(op payment.Operation, what string, err error) err
 	case errors.Is(err, ErrBusy):
 		return &payment.Error{Code: payment.CodeTerminal, Kind: payment.ErrBusy, DeviceText: "пристрій зайнятий", Err: err}
 	case errors.Is(err, ErrNotImplemented):
-		return &payment.Error{Code: payment.CodeNotSupportedTask, Args: []string{string(t.caps.Bank), string(t.caps.Protocol), what}, Err: err}
+		return &payment.Error{Code: payment.CodeNotSupportedTask, Args: []string{string(t.Capabilities().Bank), string(t.Capabilities().Protocol), what}, Err: err}
 	case errors.As(err, &pe):
 		return &payment.Error{Code: payment.CodeDeviceError, Kind: payment.ErrProtocol, Args: []string{"bad reply"}, Err: err}
 	case errors.As(err, &le):

@@ -4,49 +4,40 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"time"
 
-	"github.com/uapos/uapos/journal"
+	"github.com/uapos/uapos/adapter"
 	"github.com/uapos/uapos/payment"
 )
 
-// TerminalConfig configures a [Terminal] (the suite's adapter convention).
-type TerminalConfig struct {
-	// Bank selects the DM capability row: [payment.BankPrivat] (default) or
-	// [payment.BankABank], both over [payment.ProtoPrivatJSON].
-	Bank payment.Bank
-	// Protocol is the row's protocol; "" means [payment.ProtoPrivatJSON]. Package ssijson sets
-	// [payment.ProtoSSIJSON].
+// TerminalConfig configures a [Terminal]: the suite's adapter configuration ([adapter.Config]).
+// Bank selects the DM capability row of the terminal's [Variant]: for [PrivatBank],
+// [payment.BankPrivat] (the default) or [payment.BankABank]. The key in the journal defaults
+// to the variant's name plus the link's name ("privatjson:tcp://127.0.0.1:2000").
+type TerminalConfig = adapter.Config
+
+// Variant is one configuration of the JSON ECR terminal: the DM protocol whose capability row
+// it follows and the name it goes by. The wire is the same for every variant.
+type Variant struct {
+	// Protocol is DM's protocol of the row.
 	Protocol payment.Protocol
-	// Journal records money-moving operations; nil means an in-memory journal.
-	Journal journal.Journal
-	// Key is this terminal's key in the journal; "" means "privatjson:" plus the link's name
-	// when it has one, else "privatjson".
-	Key string
-	// Wait makes a second caller wait for the running operation instead of getting 1105 busy.
-	Wait bool
-	// ReconcileWindow is how far the time of the terminal's last receipt may be from the time
-	// a lost request was sent for the receipt to be taken as that request's. 0 means 10 min;
-	// negative disables the time check (amount and type must still match).
-	ReconcileWindow time.Duration
-	// Logger receives Debug records; nil discards.
-	Logger *slog.Logger
+	// DefaultBank is the bank when TerminalConfig.Bank is "".
+	DefaultBank payment.Bank
+	// Name starts the default journal key and the adapter's errors ("privatjson").
+	Name string
 }
+
+// PrivatBank is the variant of DM's "JSON" rows: PrivatBank and A-Bank terminals.
+var PrivatBank = Variant{Protocol: payment.ProtoPrivatJSON, DefaultBank: payment.BankPrivat, Name: "privatjson"}
 
 // Terminal adapts a [Client] to [payment.Terminal] with DM's mapping (issue 5): task 1
 // Purchase, 2 Refund, 3 Withdrawal (void by invoice), 5 ServiceGeneric, 10 Audit, 11 Verify,
 // 14 Cashback, 15 ServicePbP, 16 ServiceRefPbP, 17 GetReceiptInfo; services: ping =
 // PingDevice, merchant list = getMerchantList, mask list = getMaskList, bank echo =
-// CheckConnection, status = getLastStatMsgCode, last transaction = GetReceiptInfo("").
+// CheckConnection, status = getLastStatMsgCode, last transaction = GetReceiptInfo(""). A task
+// or service outside the variant's DM row is refused with 5029 before the wire.
 type Terminal struct {
-	c      *Client
-	cfg    TerminalConfig
-	caps   payment.CapabilitySet
-	gate   payment.Gate
-	ledger *journal.Ledger
-	log    *slog.Logger
-	window time.Duration
+	*adapter.Base[*Client]
 }
 
 var (
@@ -63,76 +54,43 @@ var (
 	_ payment.LastTransactioner = (*Terminal)(nil)
 )
 
-// NewTerminal returns the adapter. It fails when the bank has no row for the protocol in DM's
-// table.
+// NewTerminal returns the adapter of the [PrivatBank] variant. It fails when the bank has no
+// JSON row in DM's table.
 func NewTerminal(c *Client, cfg TerminalConfig) (*Terminal, error) {
+	return NewTerminalFor(c, cfg, PrivatBank)
+}
+
+// NewTerminalFor returns the adapter of variant v (package ssijson passes its own). It fails
+// when the bank has no row for v's protocol in DM's table.
+func NewTerminalFor(c *Client, cfg TerminalConfig, v Variant) (*Terminal, error) {
 	if c == nil {
-		return nil, errors.New("privatjson: nil client")
+		return nil, fmt.Errorf("%s: %w", v.Name, adapter.ErrNilClient)
 	}
-	if cfg.Bank == "" {
-		cfg.Bank = payment.BankPrivat
-	}
-	if cfg.Protocol == "" {
-		cfg.Protocol = payment.ProtoPrivatJSON
-	}
-	caps, ok := payment.Capabilities(cfg.Bank, cfg.Protocol)
-	if !ok {
-		return nil, fmt.Errorf("privatjson: no DM capability row for %s (%s)", cfg.Bank, cfg.Protocol)
-	}
-	if cfg.Key == "" {
-		cfg.Key = "privatjson"
-		c.mu.Lock()
-		if l := c.link; l != nil {
-			if s, ok := l.conn.(fmt.Stringer); ok {
-				cfg.Key += ":" + s.String()
-			}
-		}
-		c.mu.Unlock()
-	}
-	lg := cfg.Logger
-	if lg == nil {
-		lg = slog.New(slog.DiscardHandler)
-	}
-	t := &Terminal{c: c, cfg: cfg, caps: caps, log: lg, window: dur(cfg.ReconcileWindow, 10*time.Minute)}
-	t.ledger = &journal.Ledger{Journal: cfg.Journal, Terminal: cfg.Key, Reconcile: t.reconcile}
-	return t, nil
-}
-
-// Client returns the underlying client, for the protocol's methods DM has no task for.
-func (t *Terminal) Client() *Client { return t.c }
-
-// Capabilities returns the DM row.
-func (t *Terminal) Capabilities() payment.CapabilitySet { return t.caps }
-
-// enter checks the row and takes the gate.
-func (t *Terminal) enter(ctx context.Context, op payment.Operation) (func(), error) {
-	if err := t.caps.Check(op); err != nil {
-		return nil, err
-	}
-	return t.gate.Enter(ctx, t.cfg.Wait)
-}
-
-func (t *Terminal) enterService(ctx context.Context, s payment.Service, gate bool) (func(), error) {
-	if err := t.caps.CheckService(s); err != nil {
-		return nil, err
-	}
-	if !gate {
-		return func() {}, nil
-	}
-	return t.gate.Enter(ctx, t.cfg.Wait)
-}
-
-// money runs a money-moving exchange under the gate and the ledger.
-func (t *Terminal) money(ctx context.Context, op payment.Operation, req payment.Request, run func(ctx context.Context, progress ProgressFunc) (*Transaction, error)) (*payment.Result, error) {
-	leave, err := t.enter(ctx, op)
+	t := &Terminal{}
+	b, err := adapter.New(c, cfg, adapter.Spec{Protocol: v.Protocol, DefaultBank: v.DefaultBank,
+		KeyPrefix: v.Name, Link: linkConn(c), Reconcile: t.reconcile})
 	if err != nil {
 		return nil, err
 	}
-	defer leave()
-	return t.ledger.Run(ctx, op, req, func(ctx context.Context) (*payment.Result, error) {
-		if j := t.ledger.Journal; j != nil {
-			j.Note(req.TransactionID, "sent", time.Now().UTC().Format(time.RFC3339))
-		}
+	t.Base = b
+	return t, nil
+}
+
+// linkConn returns the client's current connection, which names the device in the journal key.
+func linkConn(c *Client) any {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.link == nil || c.link.conn == nil {
+		return nil
+	}
+	return c.link.conn
+}
+
+// money runs a money-moving exchange under the gate and the ledger. The time the request goes
+// out is noted first: the only reference a lost reply can be matched by (see reconcile).
+func (t *Terminal) money(ctx context.Context, op payment.Operation, req payment.Request, run func(ctx context.Context, progress ProgressFunc) (*Transaction, error)) (*payment.Result, error) {
+	return t.Money(ctx, op, req, func(ctx context.Context) (*payment.Result, error) {
+		t.Note(ctx, req.TransactionID, RefSent, time.Now().UTC().Format(time.RFC3339))
 		var progress ProgressFunc
 		if req.Events != nil {
 			progress = func(s Status) { req.Send(payment.Event{Code: int(s), Text: s.String()}) }
@@ -158,21 +116,21 @@ func (t *Terminal) result(op payment.Operation, req payment.Request, tx *Transac
 // Purchase implements payment.Terminal (task 1): Purchase with amount, discount, merchantId.
 func (t *Terminal) Purchase(ctx context.Context, req payment.Request) (*payment.Result, error) {
 	return t.money(ctx, payment.OpPurchase, req, func(ctx context.Context, pr ProgressFunc) (*Transaction, error) {
-		return t.c.Purchase(ctx, PurchaseRequest{Amount: req.Amount, Discount: req.Discount, MerchantID: req.Merchant, SubMerchant: req.Extra["subMerchant"], Progress: pr})
+		return t.Client().Purchase(ctx, PurchaseRequest{Amount: req.Amount, Discount: req.Discount, MerchantID: req.Merchant, SubMerchant: req.Extra["subMerchant"], Progress: pr})
 	})
 }
 
 // Refund implements payment.Terminal (task 2): Refund by req.RRN.
 func (t *Terminal) Refund(ctx context.Context, req payment.Request) (*payment.Result, error) {
 	return t.money(ctx, payment.OpRefund, req, func(ctx context.Context, pr ProgressFunc) (*Transaction, error) {
-		return t.c.Refund(ctx, RefundRequest{Amount: req.Amount, Discount: req.Discount, MerchantID: req.Merchant, RRN: req.RRN, SubMerchant: req.Extra["subMerchant"], Progress: pr})
+		return t.Client().Refund(ctx, RefundRequest{Amount: req.Amount, Discount: req.Discount, MerchantID: req.Merchant, RRN: req.RRN, SubMerchant: req.Extra["subMerchant"], Progress: pr})
 	})
 }
 
 // Cancel implements payment.Terminal (task 3): Withdrawal by req.Invoice (no card needed).
 func (t *Terminal) Cancel(ctx context.Context, req payment.Request) (*payment.Result, error) {
 	return t.money(ctx, payment.OpCancel, req, func(ctx context.Context, pr ProgressFunc) (*Transaction, error) {
-		return t.c.Withdrawal(ctx, WithdrawalRequest{InvoiceNumber: req.Invoice, Progress: pr})
+		return t.Client().Withdrawal(ctx, WithdrawalRequest{InvoiceNumber: req.Invoice, Progress: pr})
 	})
 }
 
@@ -180,14 +138,14 @@ func (t *Terminal) Cancel(ctx context.Context, req payment.Request) (*payment.Re
 // and "param".
 func (t *Terminal) PayService(ctx context.Context, req payment.Request) (*payment.Result, error) {
 	return t.money(ctx, payment.OpServicePayment, req, func(ctx context.Context, pr ProgressFunc) (*Transaction, error) {
-		return t.c.ServiceGeneric(ctx, ServiceGenericRequest{Amount: req.Amount, Param: req.Extra["param"], SrvNum: req.Extra["srvNum"], MerchantID: req.Merchant, Progress: pr})
+		return t.Client().ServiceGeneric(ctx, ServiceGenericRequest{Amount: req.Amount, Param: req.Extra["param"], SrvNum: req.Extra["srvNum"], MerchantID: req.Merchant, Progress: pr})
 	})
 }
 
 // PurchaseCashback implements payment.CashbackPurchaser (task 14): Cashback.
 func (t *Terminal) PurchaseCashback(ctx context.Context, req payment.Request) (*payment.Result, error) {
 	return t.money(ctx, payment.OpPurchaseCashback, req, func(ctx context.Context, pr ProgressFunc) (*Transaction, error) {
-		return t.c.Cashback(ctx, CashbackRequest{Amount: req.Amount, AmountCash: req.CashAmount, MerchantID: req.Merchant, SubMerchant: req.Extra["subMerchant"], Progress: pr})
+		return t.Client().Cashback(ctx, CashbackRequest{Amount: req.Amount, AmountCash: req.CashAmount, MerchantID: req.Merchant, SubMerchant: req.Extra["subMerchant"], Progress: pr})
 	})
 }
 
@@ -195,7 +153,7 @@ func (t *Terminal) PurchaseCashback(ctx context.Context, req payment.Request) (*
 // req.Instalments parts; the agreement number comes back in Result.AgreementNumber.
 func (t *Terminal) PurchaseInstalments(ctx context.Context, req payment.Request) (*payment.Result, error) {
 	return t.money(ctx, payment.OpInstalment, req, func(ctx context.Context, pr ProgressFunc) (*Transaction, error) {
-		return t.c.Instalment(ctx, InstalmentRequest{Method: MethodServicePbP, Amount: req.Amount, AmountOfParts: req.Instalments, SubMerchant: req.Extra["subMerchant"], Progress: pr})
+		return t.Client().Instalment(ctx, InstalmentRequest{Method: MethodServicePbP, Amount: req.Amount, AmountOfParts: req.Instalments, SubMerchant: req.Extra["subMerchant"], Progress: pr})
 	})
 }
 
@@ -203,16 +161,23 @@ func (t *Terminal) PurchaseInstalments(ctx context.Context, req payment.Request)
 // req.AgreementNumber.
 func (t *Terminal) RefundInstalments(ctx context.Context, req payment.Request) (*payment.Result, error) {
 	return t.money(ctx, payment.OpInstalmentRefund, req, func(ctx context.Context, pr ProgressFunc) (*Transaction, error) {
-		return t.c.Instalment(ctx, InstalmentRequest{Method: MethodServiceRefPbP, Amount: req.Amount, AgreementNum: req.AgreementNumber, Progress: pr})
+		return t.Client().Instalment(ctx, InstalmentRequest{Method: MethodServiceRefPbP, Amount: req.Amount, AgreementNum: req.AgreementNumber, Progress: pr})
 	})
 }
 
 func (t *Terminal) report(ctx context.Context, op payment.Operation, req payment.Request, run func(context.Context, string) (*Report, error)) (*payment.Result, error) {
-	leave, err := t.enter(ctx, op)
+	leave, err := t.Enter(ctx, op)
 	if err != nil {
 		return nil, err
 	}
 	defer leave()
+	if op == payment.OpCloseBatch {
+		// Verify empties the batch, and with it the last receipt a lost reply is reconciled
+		// by: settle unknown outcomes first.
+		if err := t.Ledger().Resolve(ctx); err != nil {
+			return nil, err
+		}
+	}
 	rep, err := run(ctx, req.Merchant)
 	if err != nil {
 		return nil, t.mapError(op, err)
@@ -223,18 +188,18 @@ func (t *Terminal) report(ctx context.Context, op payment.Operation, req payment
 // XReport implements payment.Terminal (task 10): Audit. The totals are in the slip text
 // only; the spec gives no structured totals, so Result.Totals stays nil.
 func (t *Terminal) XReport(ctx context.Context, req payment.Request) (*payment.Result, error) {
-	return t.report(ctx, payment.OpXReport, req, t.c.Audit)
+	return t.report(ctx, payment.OpXReport, req, t.Client().Audit)
 }
 
 // CloseBatch implements payment.Terminal (task 11): Verify.
 func (t *Terminal) CloseBatch(ctx context.Context, req payment.Request) (*payment.Result, error) {
-	return t.report(ctx, payment.OpCloseBatch, req, t.c.Verify)
+	return t.report(ctx, payment.OpCloseBatch, req, t.Client().Verify)
 }
 
 // GetTransaction implements payment.TransactionGetter (task 17): GetReceiptInfo by
 // req.Invoice, or the last one.
 func (t *Terminal) GetTransaction(ctx context.Context, req payment.Request) (*payment.Result, error) {
-	leave, err := t.enter(ctx, payment.OpGetTransaction)
+	leave, err := t.Enter(ctx, payment.OpGetTransaction)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +208,7 @@ func (t *Terminal) GetTransaction(ctx context.Context, req payment.Request) (*pa
 }
 
 func (t *Terminal) receiptInfo(ctx context.Context, op payment.Operation, invoice string) (*payment.Result, error) {
-	tx, err := t.c.GetReceiptInfo(ctx, invoice)
+	tx, err := t.Client().GetReceiptInfo(ctx, invoice)
 	if err != nil {
 		var re *ResponseError
 		if errors.As(err, &re) && re.Code() == 1000 {
@@ -268,27 +233,24 @@ func txnOperation(tt TxnType) payment.Operation {
 
 // Ping implements payment.Pinger (service 1): PingDevice; a busy terminal gives ErrBusy.
 func (t *Terminal) Ping(ctx context.Context) error {
-	leave, err := t.enterService(ctx, payment.SvcPing, true)
-	if err != nil {
-		return err
-	}
-	defer leave()
-	if err := t.c.PingDevice(ctx); err != nil {
-		return t.mapErrorFor(payment.OpGetTransaction, payment.SvcPing.String(), err)
-	}
-	return nil
+	return t.service(ctx, payment.SvcPing, t.Client().PingDevice)
 }
 
 // BankEcho implements payment.BankEchoer (service 4): CheckConnection. The operator picks the
 // merchant on the terminal.
 func (t *Terminal) BankEcho(ctx context.Context) error {
-	leave, err := t.enterService(ctx, payment.SvcBankEcho, true)
+	return t.service(ctx, payment.SvcBankEcho, t.Client().CheckConnection)
+}
+
+// service runs a service call of the row under the gate.
+func (t *Terminal) service(ctx context.Context, s payment.Service, call func(context.Context) error) error {
+	leave, err := t.EnterService(ctx, s, true)
 	if err != nil {
 		return err
 	}
 	defer leave()
-	if err := t.c.CheckConnection(ctx); err != nil {
-		return t.mapErrorFor(payment.OpGetTransaction, payment.SvcBankEcho.String(), err)
+	if err := call(ctx); err != nil {
+		return t.mapErrorFor(payment.OpGetTransaction, s.String(), err)
 	}
 	return nil
 }
@@ -296,10 +258,10 @@ func (t *Terminal) BankEcho(ctx context.Context) error {
 // Merchants implements payment.MerchantLister (service 2): getMerchantList. It is a service
 // message, so it runs alongside an operation.
 func (t *Terminal) Merchants(ctx context.Context) ([]payment.Merchant, error) {
-	if _, err := t.enterService(ctx, payment.SvcMerchantList, false); err != nil {
+	if _, err := t.EnterService(ctx, payment.SvcMerchantList, false); err != nil {
 		return nil, err
 	}
-	list, err := t.c.MerchantList(ctx)
+	list, err := t.Client().MerchantList(ctx)
 	if err != nil {
 		return nil, t.mapErrorFor(payment.OpGetTransaction, payment.SvcMerchantList.String(), err)
 	}
@@ -312,10 +274,10 @@ func (t *Terminal) Merchants(ctx context.Context) ([]payment.Merchant, error) {
 
 // MerchantMasks implements payment.MaskLister (service 3): getMaskList, in index order.
 func (t *Terminal) MerchantMasks(ctx context.Context) ([]string, error) {
-	if _, err := t.enterService(ctx, payment.SvcMaskList, false); err != nil {
+	if _, err := t.EnterService(ctx, payment.SvcMaskList, false); err != nil {
 		return nil, err
 	}
-	list, err := t.c.MaskList(ctx)
+	list, err := t.Client().MaskList(ctx)
 	if err != nil {
 		return nil, t.mapErrorFor(payment.OpGetTransaction, payment.SvcMaskList.String(), err)
 	}
@@ -329,10 +291,10 @@ func (t *Terminal) MerchantMasks(ctx context.Context) ([]string, error) {
 // TransactionStatus implements payment.StatusReader (service 5): getLastStatMsgCode, alongside
 // the running operation.
 func (t *Terminal) TransactionStatus(ctx context.Context) (payment.Event, error) {
-	if _, err := t.enterService(ctx, payment.SvcTransactionStatus, false); err != nil {
+	if _, err := t.EnterService(ctx, payment.SvcTransactionStatus, false); err != nil {
 		return payment.Event{}, err
 	}
-	s, err := t.c.LastStatMsgCode(ctx)
+	s, err := t.Client().LastStatMsgCode(ctx)
 	if err != nil {
 		return payment.Event{}, t.mapErrorFor(payment.OpGetTransaction, payment.SvcTransactionStatus.String(), err)
 	}
@@ -341,7 +303,7 @@ func (t *Terminal) TransactionStatus(ctx context.Context) (payment.Event, error)
 
 // LastTransaction implements payment.LastTransactioner (service 6): GetReceiptInfo("").
 func (t *Terminal) LastTransaction(ctx context.Context) (*payment.Result, error) {
-	leave, err := t.enterService(ctx, payment.SvcLastTransaction, true)
+	leave, err := t.EnterService(ctx, payment.SvcLastTransaction, true)
 	if err != nil {
 		return nil, err
 	}

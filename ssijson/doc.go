@@ -1,7 +1,7 @@
 // Package ssijson drives bank terminals through "SSI JSON": the JSON ECR protocol of the
 // payment apps SSI builds (../shared/protocols/ssijson.md). The wire is the PrivatBank ECR
-// JSON protocol v1.0.3.1, so this package reuses the privatjson codec and client; what it adds
-// is SSI JSON's own DM capability row (tasks 1, 2, 3, 10, 11, 14, 17; services merchant list,
+// JSON protocol v1.0.3.1, so this package is a configuration of the privatjson codec, client
+// and adapter (a [privatjson.Variant]); what it adds is SSI JSON's own DM capability row (tasks 1, 2, 3, 10, 11, 14, 17; services merchant list,
 // bank echo, last transaction) and one TCP port per bank app: a terminal may run "several
 // applications from different banks on different ports" (Vchasno DM wiki), PrivatBank's
 // default being [DefaultPort].

@@ -59,11 +59,17 @@ func TestSSIRowOverTCP(t *testing.T) {
 		t.Fatal(err)
 	}
 	var pt payment.Terminal = term
-	if _, ok := pt.(payment.ServicePayer); ok {
-		t.Fatal("SSI JSON has no task 5")
+	// The JSON ECR adapter has every method of the protocol; outside the SSI JSON row each is
+	// refused with 5029 before the wire.
+	pings := simA.Requests("PingDevice")
+	if _, err := term.PayService(ctx, payment.Request{TransactionID: "5", Amount: 100}); payment.ErrorCode(err) != payment.CodeNotSupportedTask {
+		t.Fatalf("SSI JSON has no task 5: %v", err)
 	}
-	if _, ok := pt.(payment.Pinger); ok {
-		t.Fatal("SSI JSON has no ping service")
+	if err := term.Ping(ctx); payment.ErrorCode(err) != payment.CodeNotSupportedTask {
+		t.Fatalf("SSI JSON has no ping service: %v", err)
+	}
+	if simA.Requests("ServiceGeneric") != 0 || simA.Requests("PingDevice") != pings {
+		t.Fatal("a task outside the SSI JSON row reached the wire")
 	}
 	if got := pt.Capabilities(); got.String() != "SSI JSON" {
 		t.Fatalf("caps %v", got)

@@ -24,6 +24,10 @@ var (
 	ErrBadURL = errors.New("bad url")
 	// ErrNotSerial: the node exists but is not a serial port (for example /dev/null).
 	ErrNotSerial = errors.New("not a serial port")
+	// ErrNotADevice: the path names a regular file, a directory or another node that is not
+	// the device its scheme wants (usblp:// wants a usblp printer node). It is refused before
+	// anything opens the path, so nothing was written to it.
+	ErrNotADevice = errors.New("not a device")
 	// ErrPortDead: an earlier write timed out or failed half-way, so the link is in an
 	// unknown state and refuses further reads and writes. Close it and open it again.
 	ErrPortDead = errors.New("port is dead after a failed write")

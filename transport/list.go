@@ -5,27 +5,30 @@ import (
 	"strings"
 )
 
-// PortInfo describes one serial port found by [ListSerialPorts].
+// PortInfo describes one serial port found by [ListSerialPorts]. Its JSON keys are snake_case.
 type PortInfo struct {
-	Name         string // what Open takes after serial://: /dev/ttyUSB0, COM3
-	IsUSB        bool   // a USB serial bridge or CDC-ACM device
-	VID, PID     string // USB ids, upper-case hex ("04B8"); empty when not USB
-	SerialNumber string // USB serial number string; may be empty
-	Manufacturer string // USB manufacturer string; may be empty
-	Product      string // USB product string; may be empty
-	Driver       string // kernel driver bound to the port (Linux: ch341-uart, cdc_acm, serial); may be empty
+	Name         string `json:"name"`                    // what Open takes after serial://: /dev/ttyUSB0, COM3
+	IsUSB        bool   `json:"is_usb"`                  // a USB serial bridge or CDC-ACM device
+	VID          string `json:"vid,omitempty"`           // USB vendor id, upper-case hex ("04B8"); empty when not USB
+	PID          string `json:"pid,omitempty"`           // USB product id, upper-case hex; empty when not USB
+	SerialNumber string `json:"serial_number,omitempty"` // USB serial number string; may be empty
+	Manufacturer string `json:"manufacturer,omitempty"`  // USB manufacturer string; may be empty
+	Product      string `json:"product,omitempty"`       // USB product string; may be empty
+	Driver       string `json:"driver,omitempty"`        // kernel driver bound to the port (Linux: ch341-uart, cdc_acm, serial); may be empty
 }
 
 // USBPrinter describes one USB printer-class (class 07) interface found by [ListUSBPrinters].
+// Its JSON keys are snake_case.
 type USBPrinter struct {
-	SysPath      string // sysfs path of the interface: /sys/devices/.../1-3:1.0
-	Node         string // usblp node to Open as usblp://Node ("/dev/usb/lp0"); empty when usblp is not bound
-	VID, PID     string // upper-case hex
-	Manufacturer string
-	Product      string
-	SerialNumber string
-	IEEE1284ID   string // device id string from usblp ("MFG:EPSON;CMD:ESC/POS;MDL:...;"); may be empty
-	Protocol     int    // bInterfaceProtocol: 1 unidirectional, 2 bidirectional, 3 IEEE 1284.4
+	SysPath      string `json:"sys_path"`                // sysfs path of the interface: /sys/devices/.../1-3:1.0
+	Node         string `json:"node,omitempty"`          // usblp node to Open as usblp://Node ("/dev/usb/lp0"); empty when usblp is not bound
+	VID          string `json:"vid"`                     // USB vendor id, upper-case hex
+	PID          string `json:"pid"`                     // USB product id, upper-case hex
+	Manufacturer string `json:"manufacturer,omitempty"`  // USB manufacturer string; may be empty
+	Product      string `json:"product,omitempty"`       // USB product string; may be empty
+	SerialNumber string `json:"serial_number,omitempty"` // USB serial number string; may be empty
+	IEEE1284ID   string `json:"ieee1284_id,omitempty"`   // device id string from usblp ("MFG:EPSON;CMD:ESC/POS;MDL:...;"); may be empty
+	Protocol     int    `json:"protocol"`                // bInterfaceProtocol: 1 unidirectional, 2 bidirectional, 3 IEEE 1284.4
 }
 
 func sortPorts(ps []PortInfo) {

@@ -22,9 +22,14 @@ import (
 // (N, E, O, M or S, default N), stop (1, 1.5 or 2, default 1). A bare device path
 // (/dev/ttyUSB0, /dev/usb/lp0, COM3) is taken as the serial or usblp URL for it.
 //
+// Path-based links (serial, usblp) must name a character device: a regular file, a directory
+// or another kind of node fails with ErrNotADevice before anything opens it, and usblp also
+// wants sysfs (where mounted) to list the node as a usblp printer (class usbmisc, lpN).
+//
 // The context bounds the open itself (the TCP dial); it does not bound the returned Conn,
 // whose time-outs are set with its deadlines. Errors are [*Error] values classed by
-// ErrNotFound, ErrPermission, ErrBusy, ErrUnsupported, ErrBadURL or ErrNotSerial.
+// ErrNotFound, ErrPermission, ErrBusy, ErrUnsupported, ErrBadURL, ErrNotSerial or
+// ErrNotADevice.
 func Open(ctx context.Context, rawURL string) (Conn, error) {
 	u, err := parseURL(rawURL)
 	if err != nil {
@@ -40,15 +45,9 @@ func Open(ctx context.Context, rawURL string) (Conn, error) {
 		}
 		return openSerial(ctx, name, mode)
 	case "usblp":
-		name := u.Path
-		if name == "" {
-			name = u.Opaque
-		}
-		if name == "" {
-			return nil, badURL(rawURL, "usblp needs a device path, as in usblp:///dev/usb/lp0")
-		}
-		if len(u.Query()) > 0 {
-			return nil, badURL(rawURL, "usblp takes no options")
+		name, err := usblpTarget(u, rawURL)
+		if err != nil {
+			return nil, err
 		}
 		return openUSBLP(ctx, name)
 	case "usb":
@@ -61,6 +60,60 @@ func Open(ctx context.Context, rawURL string) (Conn, error) {
 		return nil, &Error{Op: "open", Link: rawURL, Kind: ErrUnsupported,
 			Err: fmt.Errorf("unknown scheme %q", u.Scheme), Hint: "use tcp://, serial://, usblp:// or usb://"}
 	}
+}
+
+// Target is where a URL given to [Open] leads, as Open reads it.
+type Target struct {
+	// Scheme is "tcp", "serial", "usblp" or "usb"; bare device paths are mapped as Open
+	// maps them (/dev/usb/lp0 to usblp, other paths and COM3 to serial).
+	Scheme string
+	// Address is host:port for tcp, the device path or port name for serial and usblp, and
+	// VID:PID (upper-case hex) for usb.
+	Address string
+}
+
+// ParseTarget reads rawURL as [Open] does, without opening anything, so a caller can decide
+// what to send before it opens the link. Its errors are those Open returns for the URL
+// (ErrBadURL, ErrUnsupported for an unknown scheme).
+func ParseTarget(rawURL string) (Target, error) {
+	u, err := parseURL(rawURL)
+	if err != nil {
+		return Target{}, err
+	}
+	t := Target{Scheme: u.Scheme}
+	switch u.Scheme {
+	case "tcp":
+		t.Address = u.Host
+	case "serial":
+		t.Address, _, err = serialTarget(u)
+	case "usblp":
+		t.Address, err = usblpTarget(u, rawURL)
+	case "usb":
+		var vid, pid string
+		vid, pid, _, err = usbTarget(u)
+		t.Address = vid + ":" + pid
+	default:
+		err = &Error{Op: "open", Link: rawURL, Kind: ErrUnsupported, Err: fmt.Errorf("unknown scheme %q", u.Scheme)}
+	}
+	if err != nil {
+		return Target{}, err
+	}
+	return t, nil
+}
+
+// usblpTarget returns the device path of a usblp: URL.
+func usblpTarget(u *url.URL, rawURL string) (string, error) {
+	name := u.Path
+	if name == "" {
+		name = u.Opaque
+	}
+	if name == "" {
+		return "", badURL(rawURL, "usblp needs a device path, as in usblp:///dev/usb/lp0")
+	}
+	if len(u.Query()) > 0 {
+		return "", badURL(rawURL, "usblp takes no options")
+	}
+	return name, nil
 }
 
 var comPort = regexp.MustCompile(`^(?i:com)[0-9]{1,3}$`)

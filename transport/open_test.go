@@ -129,3 +129,30 @@ func TestOpenUSBWithoutLibusb(t *testing.T) {
 		t.Errorf("error %q does not say how to enable usb://", err)
 	}
 }
+
+func TestParseTarget(t *testing.T) {
+	cases := []struct {
+		url  string
+		want transport.Target
+	}{
+		{"tcp://10.0.0.5:9100", transport.Target{Scheme: "tcp", Address: "10.0.0.5:9100"}},
+		{"serial:///dev/ttyACM0?baud=115200", transport.Target{Scheme: "serial", Address: "/dev/ttyACM0"}},
+		{"serial://COM3", transport.Target{Scheme: "serial", Address: "COM3"}},
+		{"COM3", transport.Target{Scheme: "serial", Address: "COM3"}},
+		{"/dev/ttyUSB0", transport.Target{Scheme: "serial", Address: "/dev/ttyUSB0"}},
+		{"/dev/usb/lp1", transport.Target{Scheme: "usblp", Address: "/dev/usb/lp1"}},
+		{"usblp:///dev/usb/lp0", transport.Target{Scheme: "usblp", Address: "/dev/usb/lp0"}},
+		{"usb://04b8:0e28?serial=X1", transport.Target{Scheme: "usb", Address: "04B8:0E28"}},
+	}
+	for _, tc := range cases {
+		got, err := transport.ParseTarget(tc.url)
+		if err != nil || got != tc.want {
+			t.Errorf("ParseTarget(%q) = %+v, %v; want %+v", tc.url, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"", "ftp://x/y", "usblp://", "serial:///dev/ttyUSB0?baud=fast"} {
+		if _, err := transport.ParseTarget(bad); err == nil {
+			t.Errorf("ParseTarget(%q) succeeded", bad)
+		}
+	}
+}

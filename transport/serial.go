@@ -47,12 +47,16 @@ type serialMode struct {
 	StopBits serial.StopBits // zero = 1
 }
 
-// openSerial opens a serial port by name with go.bug.st/serial and wraps it.
+// openSerial opens a serial port by name with go.bug.st/serial and wraps it. A name that is
+// a regular file, a directory or no character device is refused before anything opens it.
 // InitialStatusBits is never set: ptys and some bridges fail Open with it.
 func openSerial(ctx context.Context, name string, m serialMode) (Conn, error) {
 	link := "serial:" + name
 	if err := ctx.Err(); err != nil {
 		return nil, &Error{Op: "open", Link: link, Err: err}
+	}
+	if _, err := checkNode(link, name); err != nil {
+		return nil, err // before lockPort, which opens the node read-write
 	}
 	mode := &serial.Mode{BaudRate: m.Baud, DataBits: m.DataBits, Parity: m.Parity, StopBits: m.StopBits}
 	if mode.BaudRate == 0 {

@@ -9,8 +9,7 @@ import (
 	"github.com/uapos/uapos/drawer"
 	"github.com/uapos/uapos/escpos"
 	"github.com/uapos/uapos/privatjson"
-	"github.com/uapos/uapos/simulators/privatsim"
-	"github.com/uapos/uapos/simulators/vprinter"
+	"github.com/uapos/uapos/simulators"
 	"github.com/uapos/uapos/transport"
 )
 
@@ -24,13 +23,11 @@ var protoCheckout = protocol{
 
 func demoCheckout(ctx context.Context, d *demoEnv) []demoRow {
 	const name = "checkout"
-	bank := privatsim.New(privatsim.Config{})
-	defer bank.Close()
-	baddr, err := bank.ListenTCP("127.0.0.1:0")
-	if err != nil {
-		return demoFail(name, "start terminal simulator", err)
+	bank, fail := d.startSim(ctx, name, "terminal", simulators.Spec{Name: "privatjson"})
+	if fail != nil {
+		return fail
 	}
-	dial := func(ctx context.Context) (transport.Conn, error) { return transport.Open(ctx, "tcp://"+baddr) }
+	dial := func(ctx context.Context) (transport.Conn, error) { return transport.Open(ctx, "tcp://"+bank.Addr()) }
 	pcfg := fastPrivatConfig
 	pcfg.Logger = d.log
 	client, err := privatjson.Open(ctx, dial, pcfg)
@@ -42,17 +39,10 @@ func demoCheckout(ctx context.Context, d *demoEnv) []demoRow {
 	if err != nil {
 		return demoFail(name, "terminal adapter", err)
 	}
-	vp := vprinter.New(vprinter.Config{})
-	defer vp.Close()
-	paddr, err := vp.ListenTCP("127.0.0.1:0")
-	if err != nil {
-		return demoFail(name, "start virtual printer", err)
+	_, pconn, fail := d.dialSim(ctx, name, "printer", simulators.Spec{Name: "escpos"})
+	if fail != nil {
+		return fail
 	}
-	pconn, err := transport.Open(ctx, "tcp://"+paddr)
-	if err != nil {
-		return demoFail(name, "connect printer", err)
-	}
-	defer pconn.Close()
 	prof, err := escpos.LoadProfile(demoProfile)
 	if err != nil {
 		return demoFail(name, "printer profile", err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/uapos/uapos/drawer"
 	"github.com/uapos/uapos/escpos"
+	"github.com/uapos/uapos/simulators"
 	"github.com/uapos/uapos/transport"
 )
 
@@ -16,8 +17,8 @@ var protoESCPOS = protocol{
 	name:       "escpos",
 	title:      "ESC/POS receipt printer and cash drawer (DLE EOT status; TCP 9100, serial, usblp)",
 	identify:   identifyESCPOS,
-	newSim:     newVPrinterSim,
-	faults:     vprinterFaults,
+	newSim:     simFor("escpos"),
+	faults:     simulators.FaultForms("escpos"),
 	demo:       demoVPrinter,
 	testPrint:  testPrintESCPOS,
 	kickDrawer: kickDrawerESCPOS,

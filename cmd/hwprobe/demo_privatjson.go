@@ -3,13 +3,10 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strings"
-	"time"
 
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/privatjson"
-	"github.com/uapos/uapos/simulators/privatsim"
+	"github.com/uapos/uapos/simulators"
 	"github.com/uapos/uapos/transport"
 )
 
@@ -20,42 +17,10 @@ var protoPrivatJSON = protocol{
 	title:    "PrivatBank / A-Bank JSON ECR terminal (0x00-terminated JSON, TCP port 2000 or 115200 serial)",
 	identify: privatjson.Identify,
 	busy:     func(err error) bool { return errors.Is(err, privatjson.ErrBusy) },
-	newSim:   newPrivatSim,
-	faults:   []string{"busy", "silent", "decline", "partial=AMOUNT", "shared", "step-delay=DURATION"},
+	newSim:   simFor("privatjson"),
+	faults:   simulators.FaultForms("privatjson"),
 	demo:     demoPrivatJSON,
 	echo:     echoPrivatJSON,
-}
-
-// newPrivatSim configures privatsim from fault names: busy, silent, decline (the
-// simulator's DeclineRules: amounts 0.05, 0.51, 10.01, 10.02, 10.04), partial=AMOUNT,
-// shared, step-delay=DURATION.
-func newPrivatSim(faults []string) (simulator, error) {
-	var cfg privatsim.Config
-	for _, f := range faults {
-		name, val, _ := strings.Cut(f, "=")
-		switch name {
-		case "busy":
-			cfg.Busy = true
-		case "silent":
-			cfg.Silent = true
-		case "decline":
-			cfg.Decline = privatsim.DeclineRules
-		case "partial":
-			if val == "" {
-				return nil, fmt.Errorf("partial needs a limit, as partial=10.00")
-			}
-			cfg.PartialLimit = val
-		case "shared":
-			cfg.Shared = true
-		case "step-delay":
-			d, err := time.ParseDuration(val)
-			if err != nil {
-				return nil, fmt.Errorf("step-delay: %w", err)
-			}
-			cfg.StepDelay = d
-		}
-	}
-	return privatsim.New(cfg), nil
 }
 
 // fastPrivatConfig drops the pauses real terminals need; the simulator does not.
@@ -63,13 +28,11 @@ var fastPrivatConfig = privatjson.Config{SendGap: -1, PingPause: -1, PollInterva
 
 func demoPrivatJSON(ctx context.Context, d *demoEnv) []demoRow {
 	const name = "privatjson"
-	sim := privatsim.New(privatsim.Config{})
-	defer sim.Close()
-	addr, err := sim.ListenTCP("127.0.0.1:0")
-	if err != nil {
-		return demoFail(name, "start simulator", err)
+	sim, fail := d.startSim(ctx, name, "", simulators.Spec{Name: name})
+	if fail != nil {
+		return fail
 	}
-	dial := func(ctx context.Context) (transport.Conn, error) { return transport.Open(ctx, "tcp://"+addr) }
+	dial := func(ctx context.Context) (transport.Conn, error) { return transport.Open(ctx, "tcp://"+sim.Addr()) }
 	cfg := fastPrivatConfig
 	cfg.Logger = d.log
 	c, err := privatjson.Open(ctx, dial, cfg)

@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/uapos/uapos/payment"
-	"github.com/uapos/uapos/simulators/privatsim"
+	"github.com/uapos/uapos/simulators"
 	"github.com/uapos/uapos/ssijson"
 )
 
@@ -16,20 +16,18 @@ import (
 var protoSSIJSON = protocol{
 	name:   "ssijson",
 	title:  "SSI JSON bank app (the PrivatBank JSON wire; probe reports it as privatjson)",
-	newSim: newPrivatSim,
-	faults: protoPrivatJSON.faults,
+	newSim: simFor("ssijson"),
+	faults: simulators.FaultForms("ssijson"),
 	demo:   demoSSIJSON,
 }
 
 func demoSSIJSON(ctx context.Context, d *demoEnv) []demoRow {
 	const name = "ssijson"
-	sim := privatsim.New(privatsim.Config{})
-	defer sim.Close()
-	addr, err := sim.ListenTCP("127.0.0.1:0")
-	if err != nil {
-		return demoFail(name, "start simulator", err)
+	sim, fail := d.startSim(ctx, name, "", simulators.Spec{Name: name})
+	if fail != nil {
+		return fail
 	}
-	host, portText, err := net.SplitHostPort(addr)
+	host, portText, err := net.SplitHostPort(sim.Addr())
 	if err != nil {
 		return demoFail(name, "start simulator", err)
 	}

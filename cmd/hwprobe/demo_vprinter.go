@@ -5,54 +5,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/uapos/uapos/drawer"
 	"github.com/uapos/uapos/escpos"
+	"github.com/uapos/uapos/simulators"
 	"github.com/uapos/uapos/simulators/vprinter"
-	"github.com/uapos/uapos/transport"
 )
-
-// vprinterFaults are the fault names of `hwprobe sim escpos`.
-var vprinterFaults = []string{"profile=NAME", "paper-near-end=LINES", "paper-out=LINES", "cover-open", "offline", "stop-reading=BYTES", "drop=BYTES", "drawer-open-low"}
-
-// newVPrinterSim configures the virtual printer from fault names: profile=NAME (epson,
-// bixolon, pos5890, xprinter), paper-near-end=LINES, paper-out=LINES, cover-open, offline,
-// stop-reading=BYTES, drop=BYTES, drawer-open-low.
-func newVPrinterSim(faults []string) (simulator, error) {
-	var cfg vprinter.Config
-	for _, f := range faults {
-		name, val, _ := strings.Cut(f, "=")
-		n := 0
-		switch name {
-		case "paper-near-end", "paper-out", "stop-reading", "drop":
-			var err error
-			if n, err = strconv.Atoi(val); err != nil || n <= 0 {
-				return nil, fmt.Errorf("%s wants a positive count, as %s=20", name, name)
-			}
-		}
-		switch name {
-		case "profile":
-			cfg.Profile = val
-		case "paper-near-end":
-			cfg.PaperNearEndAfterLines = n
-		case "paper-out":
-			cfg.PaperOutAfterLines = n
-		case "cover-open":
-			cfg.CoverOpen = true
-		case "offline":
-			cfg.Offline = true
-		case "stop-reading":
-			cfg.StopReadingAfterBytes = n
-		case "drop":
-			cfg.DropAfterBytes = n
-		case "drawer-open-low":
-			cfg.DrawerOpenLow = true
-		}
-	}
-	return vprinter.New(cfg), nil
-}
 
 // demoProfile is the escpos profile the demo prints with: an 80 mm Epson, like the virtual
 // printer's default.
@@ -83,17 +42,14 @@ func demoReceipt() (*escpos.Document, error) {
 // rendered paper to d.out.
 func demoVPrinter(ctx context.Context, d *demoEnv) []demoRow {
 	const name = "escpos"
-	sim := vprinter.New(vprinter.Config{Logger: d.log})
-	defer sim.Close()
-	addr, err := sim.ListenTCP("127.0.0.1:0")
-	if err != nil {
-		return demoFail(name, "start simulator", err)
+	r, conn, fail := d.dialSim(ctx, name, "", simulators.Spec{Name: name, Logger: d.log})
+	if fail != nil {
+		return fail
 	}
-	conn, err := transport.Open(ctx, "tcp://"+addr)
-	if err != nil {
-		return demoFail(name, "connect", err)
+	sim, ok := r.Sim().(*vprinter.Server)
+	if !ok {
+		return demoFail(name, "start simulator", fmt.Errorf("the escpos simulator is a %T, not the virtual printer", r.Sim()))
 	}
-	defer conn.Close()
 	prof, err := escpos.LoadProfile(demoProfile)
 	if err != nil {
 		return demoFail(name, "profile", err)

@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/transport/capture"
 )
 
@@ -69,6 +71,7 @@ func protocolOf(h, d framing) string {
 func runIdentify(_ context.Context, a *app, args []string) error {
 	fs := newFlags("identify", a.stderr)
 	frames := fs.Int("frames", 4, "how many frames or chunks of each direction to dump")
+	asJSON := fs.Bool("json", false, "print the verdict as JSON")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -86,11 +89,69 @@ func runIdentify(_ context.Context, a *app, args []string) error {
 		return fmt.Errorf("identify: %s: %w", pos[0], err)
 	}
 	res := identifyChunks(chunks)
-	writeIdentify(a.stdout, pos[0], len(chunks), res, *frames)
+	if *asJSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(identifyJSONOf(pos[0], len(chunks), res, *frames)); err != nil {
+			return err
+		}
+	} else {
+		writeIdentify(a.stdout, pos[0], len(chunks), res, *frames)
+	}
 	if res.protocol == "" {
 		return &exitError{code: 2, msg: "identify: framing not recognised"}
 	}
 	return nil
+}
+
+// identifyReport is the --json form of identify's verdict.
+type identifyReport struct {
+	File     string `json:"file"`
+	Chunks   int    `json:"chunks"`
+	Protocol string `json:"protocol,omitempty"` // absent when not recognised
+	// HostToDevice and DeviceToHost describe each direction.
+	HostToDevice directionJSON `json:"host_to_device"`
+	DeviceToHost directionJSON `json:"device_to_host"`
+}
+
+// directionJSON is what identify found in one direction.
+type directionJSON struct {
+	Bytes            int      `json:"bytes"`
+	Framing          string   `json:"framing"` // "unrecognised" when none fits
+	Frames           int      `json:"frames"`
+	Broken           int      `json:"broken"`
+	ControlBytes     int      `json:"control_bytes"`              // ACK/NAK/EOT of the STX link
+	LRCWithLL        int      `json:"lrc_with_ll"`                // STX frames whose LRC also covers LL
+	ExplainedPercent int      `json:"explained_percent"`          // bytes the framing accounts for
+	Names            []string `json:"names,omitempty"`            // methods or requests seen
+	FirstHex         []string `json:"first_frames_hex,omitempty"` // first frames (or chunks when unrecognised), hex
+}
+
+func identifyJSONOf(name string, nchunks int, res identifyResult, nframes int) identifyReport {
+	dir := func(d directionReport) directionJSON {
+		r := d.rec
+		j := directionJSON{Bytes: d.bytes, Framing: r.framing.String(), Frames: r.frames, Broken: r.bad,
+			ControlBytes: r.controls, LRCWithLL: r.lrcWithLL}
+		for _, n := range r.names {
+			j.Names = append(j.Names, payment.RedactPANs(n))
+		}
+		if d.bytes > 0 {
+			j.ExplainedPercent = r.explained * 100 / d.bytes
+		}
+		first := r.first
+		if r.framing == framingUnknown {
+			first = d.chunks
+		}
+		for i, f := range first {
+			if i >= nframes {
+				break
+			}
+			j.FirstHex = append(j.FirstHex, hex.EncodeToString(f))
+		}
+		return j
+	}
+	return identifyReport{File: name, Chunks: nchunks, Protocol: res.protocol,
+		HostToDevice: dir(res.host), DeviceToHost: dir(res.device)}
 }
 
 func writeIdentify(w io.Writer, name string, nchunks int, res identifyResult, nframes int) {
@@ -125,7 +186,7 @@ func writeIdentify(w io.Writer, name string, nchunks int, res identifyResult, nf
 			}
 			fmt.Fprintf(w, " (%d%% of bytes explained)\n", r.explained*100/d.bytes)
 			if len(r.names) > 0 {
-				fmt.Fprintf(w, "  seen: %s\n", strings.Join(r.names, ", "))
+				fmt.Fprintf(w, "  seen: %s\n", payment.RedactPANs(strings.Join(r.names, ", ")))
 			}
 			for i, c := range r.first {
 				if i >= nframes {
@@ -157,16 +218,12 @@ func dump(w io.Writer, dir string, b []byte) {
 		more = fmt.Sprintf("  ... (%d bytes)", len(b))
 		b = b[:64]
 	}
+	// The printable column is the readable part: card numbers in it are masked, across
+	// line ends too (RedactPANs keeps the length, so the columns stay aligned).
+	printable := []byte(payment.RedactPANs(string(printableASCII(b))))
 	for off := 0; off < len(b); off += 16 {
 		line := b[off:min(off+16, len(b))]
-		var txt strings.Builder
-		for _, c := range line {
-			if c >= 0x20 && c < 0x7f {
-				txt.WriteByte(c)
-			} else {
-				txt.WriteByte('.')
-			}
-		}
+		txt := printable[off : off+len(line)]
 		h := hex.EncodeToString(line)
 		var sp strings.Builder
 		for i := 0; i < len(h); i += 2 {
@@ -175,9 +232,22 @@ func dump(w io.Writer, dir string, b []byte) {
 			}
 			sp.WriteString(h[i : i+2])
 		}
-		fmt.Fprintf(w, "  %s %04x  %-47s  |%s|\n", dir, off, sp.String(), txt.String())
+		fmt.Fprintf(w, "  %s %04x  %-47s  |%s|\n", dir, off, sp.String(), txt)
 	}
 	if more != "" {
 		fmt.Fprintf(w, "  %s%s\n", dir, more)
 	}
+}
+
+// printableASCII returns b with every byte outside printable ASCII replaced by '.'.
+func printableASCII(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if c >= 0x20 && c < 0x7f {
+			out[i] = c
+		} else {
+			out[i] = '.'
+		}
+	}
+	return out
 }

@@ -7,15 +7,18 @@
 //	hwprobe sim PROTOCOL [flags]         run one simulator until interrupted
 //	hwprobe capture --listen ADDR --to URL --out FILE
 //	                                     relay between an application and a device, recording both ways
-//	hwprobe identify FILE                name the framing of the protocol in a capture
+//	hwprobe identify [--json] FILE       name the framing of the protocol in a capture
+//	hwprobe version                      module version and VCS commit of this build
 //
 // hwprobe never writes to a device unless a write flag (--test-print, --kick-drawer,
 // --terminal-echo) asks for it, and never scans networks: it talks only to the URLs it is
 // given. See protocols/transports.md §5 of the project notes for the feature list.
 //
-// probe tries, on a fresh link each, ESC/POS real-time status (DLE EOT), the JSON ECR
-// handshake (PingDevice), B-POS Light's acquirer list (ACQ) and the BPOS1 ping frame, and
-// tells a closed port, a silent port and a peer speaking something else apart. Its exit
+// probe sends, on a fresh link each, ESC/POS real-time status (DLE EOT) first; the JSON ECR
+// handshake (PingDevice), B-POS Light's acquirer list (ACQ) and the BPOS1 ping frame follow
+// only on a link taken to lead to a terminal, never to usblp://, usb:// or a raw print port
+// (docs/probe.md). It tells a closed port, a silent port and a peer speaking something else
+// apart. Its exit
 // status is 0 when every target is ok, 1 when some only warn and 2 when any fails; identify
 // exits 2 when it recognises no framing; any other error exits 1.
 //
@@ -31,6 +34,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -45,11 +49,12 @@ type command struct {
 // commands is the explicit list of sub-commands (no init-time registration).
 var commands = []command{
 	{"scan", "", "environment, serial ports and USB printers found on this machine (read-only)", runScan},
-	{"probe", "[--json] [--timeout D] [--record DIR] [--protocol P] [--test-print [--profile P]] [--kick-drawer] [--terminal-echo] URL...", "identify what answers on each link", runProbe},
+	{"probe", "[--json] [--timeout D] [--kind printer|terminal] [--record DIR [--force]] [--protocol P] [--test-print [--profile P]] [--kick-drawer] [--terminal-echo] URL...", "identify what answers on each link", runProbe},
 	{"demo", "[--out FILE.png]", "start every simulator on loopback and drive it through the real drivers", runDemo},
 	{"sim", "PROTOCOL [--listen 127.0.0.1:PORT | --pty] [--faults a,b]", "run one simulator until interrupted", runSim},
-	{"capture", "--listen ADDR|pty --to URL --out FILE", "relay between an application and a device, recording both directions", runCapture},
-	{"identify", "FILE", "recognise the framing of the traffic in a capture file", runIdentify},
+	{"capture", "--listen ADDR|pty --to URL --out FILE [--force]", "relay between an application and a device, recording both directions", runCapture},
+	{"identify", "[--json] FILE", "recognise the framing of the traffic in a capture file", runIdentify},
+	{"version", "", "module version and VCS commit of this build", runVersion},
 }
 
 // app carries what a command writes to and the roots it reads, so tests run commands
@@ -132,4 +137,54 @@ func (a *app) usage(w io.Writer) {
 	for _, p := range protocols {
 		fmt.Fprintf(w, "  %-11s %s\n", p.name, p.title)
 	}
+}
+
+// runVersion is `hwprobe version`.
+func runVersion(_ context.Context, a *app, args []string) error {
+	fs := newFlags("version", a.stderr)
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return err
+	}
+	bi, ok := debug.ReadBuildInfo()
+	fmt.Fprintln(a.stdout, versionLine(bi, ok))
+	return nil
+}
+
+// versionLine describes a build: "hwprobe MODULE VERSION (commit C, TIME, modified) GO".
+func versionLine(bi *debug.BuildInfo, ok bool) string {
+	if !ok || bi == nil {
+		return "hwprobe (no build information)"
+	}
+	mod, ver := bi.Main.Path, bi.Main.Version
+	if mod == "" {
+		mod = "github.com/uapos/uapos"
+	}
+	if ver == "" {
+		ver = "(devel)"
+	}
+	var rev, at, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	line := "hwprobe " + mod + " " + ver
+	if rev != "" {
+		line += " (commit " + rev
+		if at != "" {
+			line += ", " + at
+		}
+		if modified == "true" {
+			line += ", modified"
+		}
+		line += ")"
+	} else {
+		line += " (no VCS information)"
+	}
+	return line + " " + bi.GoVersion
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -8,8 +9,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -38,6 +42,9 @@ const (
 	problemNonProtocol = "non-protocol" // something answered, in none of the known protocols
 	problemHangup      = "hangup"       // the peer closed the link without answering
 	problemAction      = "action"       // identified, but a write action failed
+	problemNotDevice   = "not-a-device" // the path is a file, a directory or not the device the scheme wants
+	problemRefused     = "refused"      // hwprobe will not send what was asked on this kind of link
+	problemRecord      = "record"       // a --record file could not be created
 )
 
 // attempt is one protocol tried on a fresh link.
@@ -59,8 +66,15 @@ type actionResult struct {
 
 // probeReport is the verdict on one URL; a list of them is the --json form.
 type probeReport struct {
-	URL      string         `json:"url"`
-	Status   string         `json:"status"`
+	URL    string `json:"url"`
+	Status string `json:"status"`
+	// LinkClass is what the link was taken to lead to before anything was sent (printer,
+	// terminal or unknown), and LinkReason why; they decide what probe sends (docs/probe.md).
+	LinkClass  string `json:"link_class,omitempty"`
+	LinkReason string `json:"link_reason,omitempty"`
+	// Withheld lists the protocols whose frames were not sent: a write-only printer could
+	// be on the link and would print them.
+	Withheld []string       `json:"withheld,omitempty"`
 	Protocol string         `json:"protocol,omitempty"`
 	Device   string         `json:"device,omitempty"`
 	Problem  string         `json:"problem,omitempty"`
@@ -77,10 +91,21 @@ type probeOptions struct {
 	timeout                     time.Duration
 	testPrint, kickDrawer, echo bool
 	actions                     actionOptions
-	// recordDir, when set, receives one capture file per attempt (transport/capture format).
+	// recordDir, when set, receives one capture file per attempt (transport/capture format);
+	// force lets those files replace existing ones.
 	recordDir string
+	force     bool
 	protocols []protocol
-	open      func(ctx context.Context, url string) (transport.Conn, error)
+	// kind is what the user says the device is: "" (find out), classPrinter or
+	// classTerminal (--kind).
+	kind string
+	// explicit is set when the user named the protocol (--protocol): its frames are sent
+	// on any link but a printer's.
+	explicit bool
+	open     func(ctx context.Context, url string) (transport.Conn, error)
+	// listPorts lists the serial ports with their USB ids, to tell a terminal's port by its
+	// vendor; nil means no lookup.
+	listPorts func() ([]transport.PortInfo, error)
 }
 
 // watchConn counts and keeps the first bytes a device sends, and notes a hang-up.
@@ -165,6 +190,8 @@ func classifyOpen(url string, err error) (problem, advice string) {
 		return problemClosed, "no such port or device: its name may have changed after re-plugging; run hwprobe scan and pick it by VID:PID"
 	case errors.Is(err, transport.ErrNotSerial):
 		return problemClosed, "that node is not a serial port"
+	case errors.Is(err, transport.ErrNotADevice):
+		return problemNotDevice, "that path is not a device node (nothing was opened or written): give the port or printer node; hwprobe scan lists them"
 	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
 		if scheme == "tcp" {
 			return problemClosed, "no answer to the TCP connect: wrong IP address, the device is off, or a firewall drops it"
@@ -177,105 +204,293 @@ func classifyOpen(url string, err error) (problem, advice string) {
 	return problemClosed, "cannot open the link: check the URL, the cable and that the device is on"
 }
 
-// silentAdvice is the advice for a link that opened but answered nothing.
-func silentAdvice(url string) (string, string) {
+// Link classes: what a link leads to as far as can be told before a byte is sent. The
+// class decides what probe may send (docs/probe.md).
+const (
+	classPrinter  = "printer"  // printer status queries only, whatever happens
+	classTerminal = "terminal" // terminal handshakes may follow an unanswered status query
+	classUnknown  = "unknown"  // a write-only printer may be there: status queries only
+)
+
+// Raw print ports: JetDirect-style raw printing listens on TCP 9100, and print servers with
+// several ports use 9101, 9102 and up. Data sent there is printed.
+const (
+	rawPrintPortFirst = 9100
+	rawPrintPortLast  = 9109
+)
+
+// statusQueries names the protocols whose probe is a status query that the printer class
+// defines (ESC/POS real-time status, DLE EOT n): the only bytes probe sends to a device it
+// has not identified. A printer does not print them.
+var statusQueries = map[string]bool{"escpos": true}
+
+// classifyLink says what url leads to from what is known before opening it: the transport
+// kind, the TCP port, the USB ids behind a serial port, and the user's --kind and --protocol.
+// A URL that cannot be parsed is unknown; opening it reports the error.
+func classifyLink(url string, o probeOptions) (class, reason string) {
+	t, err := transport.ParseTarget(url)
+	if err != nil {
+		return classUnknown, "the URL cannot be read"
+	}
+	switch t.Scheme {
+	case "usblp":
+		return classPrinter, "usblp:// is a USB printer-class node"
+	case "usb":
+		return classPrinter, "usb:// opens the USB printer-class interface"
+	}
+	switch o.kind {
+	case classPrinter:
+		return classPrinter, "--kind printer"
+	case classTerminal:
+		return classTerminal, "--kind terminal"
+	}
+	switch t.Scheme {
+	case "tcp":
+		_, ps, _ := net.SplitHostPort(t.Address)
+		port, err := strconv.Atoi(ps)
+		if err == nil && port >= rawPrintPortFirst && port <= rawPrintPortLast {
+			return classPrinter, fmt.Sprintf("TCP port %d is a raw print port (%d-%d)", port, rawPrintPortFirst, rawPrintPortLast)
+		}
+		if o.explicit {
+			return classTerminal, "--protocol names it"
+		}
+		return classTerminal, fmt.Sprintf("TCP port %s is not a raw print port (%d-%d): a printer does not print what arrives there", ps, rawPrintPortFirst, rawPrintPortLast)
+	case "serial":
+		if d, ok := serialDevice(t.Address, o); ok {
+			switch d.kind {
+			case kindTerminal:
+				return classTerminal, "the serial port is USB " + d.vid + ":" + d.pid + ", " + d.label
+			case kindPrinter:
+				return classPrinter, "the serial port is USB " + d.vid + ":" + d.pid + ", " + d.label
+			}
+		}
+		if o.explicit {
+			return classTerminal, "--protocol names it"
+		}
+		return classUnknown, "a serial port may lead to a write-only printer"
+	}
+	return classUnknown, "unknown link"
+}
+
+// serialDevice returns the known-device row for the USB ids behind the serial port name.
+func serialDevice(name string, o probeOptions) (knownDevice, bool) {
+	if o.listPorts == nil {
+		return knownDevice{}, false
+	}
+	ports, err := o.listPorts()
+	if err != nil {
+		return knownDevice{}, false
+	}
+	real := name
+	if r, err := filepath.EvalSymlinks(name); err == nil {
+		real = r // /dev/serial/by-id/... -> /dev/ttyACM0
+	}
+	for _, p := range ports {
+		if p.Name == name || p.Name == real || strings.EqualFold(p.Name, name) && runtime.GOOS == "windows" {
+			d, ok := lookupDevice(p.VID, p.PID)
+			if ok {
+				d.vid, d.pid = strings.ToUpper(p.VID), strings.ToUpper(p.PID)
+			}
+			return d, ok
+		}
+	}
+	return knownDevice{}, false
+}
+
+// answersLikeTerminal reports whether the first bytes a device sent look like a terminal's
+// framing (0x00-terminated JSON, the STX link), and names it. A write-only printer sends
+// nothing, and a printer that talks answers in status bytes.
+func answersLikeTerminal(first []byte) (string, bool) {
+	switch f := recognise(first).framing; f {
+	case framingJSON0, framingSTXText, framingSTXTLV, framingSTXControl:
+		return f.String(), true
+	}
+	b := bytes.TrimLeft(first, "\x00")
 	switch {
-	case strings.HasPrefix(url, "usblp:"), strings.HasPrefix(url, "usb:"):
+	case len(b) > 0 && b[0] == '{':
+		return "the start of a JSON object", true
+	case len(b) >= 3 && b[0] == 0x02:
+		return "the start of an STX frame", true
+	}
+	return "", false
+}
+
+// silentAdvice is the status and advice for a link that opened but answered nothing.
+func silentAdvice(url, class string, withheld []string) (string, string) {
+	switch {
+	case strings.HasPrefix(url, "usblp:"), strings.HasPrefix(url, "usb:"), strings.HasPrefix(url, "/dev/usb/lp"):
 		return statusWarn, "many USB receipt printers are write-only and never answer status: try --test-print"
-	case strings.HasPrefix(url, "serial:"):
+	case class == classPrinter:
+		return statusWarn, "a printer on this link answers no status query: it may be write-only or not ESC/POS (Star mode); try --test-print"
+	case len(withheld) > 0:
+		return statusFail, "no answer to the printer status query. If this is a payment terminal, probe again with --kind terminal (or --protocol " + strings.Join(withheld, "|") + "); its handshakes are sent only when asked, because a write-only printer on this port would print them. For a terminal also check the baud rate (JSON and B-POS Light terminals over USB use 115200), the cable and that it is in cash-register (ECR) mode; for a printer try --kind printer --test-print"
+	case strings.HasPrefix(url, "serial:"), strings.HasPrefix(url, "/"), strings.HasPrefix(strings.ToUpper(url), "COM"):
 		return statusFail, "nothing answered: check the baud rate (JSON and B-POS Light terminals over USB use 115200), the cable, and that the terminal is in cash-register (ECR) mode"
 	}
 	return statusFail, "the port accepts connections but nothing answered: is it the device's cash-register port (JSON and B-POS Light terminals: 2000 by default; printers: 9100), and is the ECR protocol enabled on the terminal?"
 }
 
-// probeURL identifies what answers at url.
-func probeURL(ctx context.Context, url string, o probeOptions) probeReport {
-	r := probeReport{URL: url, Attempts: []attempt{}}
-	var seen []byte
-	anyHangup := false
-	var identified *protocol
-	for i := range o.protocols {
-		p := &o.protocols[i]
-		if p.identify == nil {
-			continue
-		}
-		actx, cancel := context.WithTimeout(ctx, o.timeout)
-		c, err := o.open(actx, url)
+// prober runs the attempts on one URL.
+type prober struct {
+	ctx       context.Context
+	url       string
+	o         probeOptions
+	r         *probeReport
+	seen      []byte
+	anyHangup bool
+}
+
+// try runs each protocol on a fresh link until one answers. It returns the protocol that
+// did (or answered busy), and done when the report is final (the link cannot be opened, a
+// record file cannot be made, ctx ended).
+func (p *prober) try(ps []*protocol) (identified *protocol, done bool) {
+	r, o := p.r, p.o
+	for _, pr := range ps {
+		actx, cancel := context.WithTimeout(p.ctx, o.timeout)
+		c, err := o.open(actx, p.url)
 		if err != nil {
 			cancel()
 			r.Status = statusFail
-			r.Problem, r.Advice = classifyOpen(url, err)
+			r.Problem, r.Advice = classifyOpen(p.url, err)
 			r.Detail = err.Error()
-			return r
+			return nil, true
 		}
 		var recFile *os.File
 		if o.recordDir != "" {
-			name := filepath.Join(o.recordDir, fmt.Sprintf("%s-%d-%s.cap", fileSafe(url), len(r.Attempts)+1, p.name))
-			if recFile, err = os.Create(name); err == nil {
-				fmt.Fprintf(recFile, "# hwprobe probe %s, attempt %d: %s\n", url, len(r.Attempts)+1, p.name)
-				c = capture.Record(c, recFile)
-				r.Records = append(r.Records, name)
+			name := filepath.Join(o.recordDir, fmt.Sprintf("%s-%d-%s.cap", fileSafe(p.url), len(r.Attempts)+1, pr.name))
+			if recFile, err = createCapture(name, o.force); err != nil {
+				c.Close()
+				cancel()
+				r.Status, r.Problem = statusFail, problemRecord
+				r.Detail = "--record: " + err.Error()
+				r.Advice = "give --force to overwrite earlier records, or another --record directory"
+				return nil, true
 			}
+			writeComment(recFile, "hwprobe probe %s, attempt %d: %s (link class %s)", p.url, len(r.Attempts)+1, pr.name, r.LinkClass)
+			c = capture.Record(c, recFile)
+			r.Records = append(r.Records, name)
 		}
 		w := &watchConn{Conn: c}
 		if dl, ok := actx.Deadline(); ok {
 			c.SetDeadline(dl)
 		}
-		desc, err := p.identify(actx, w)
+		desc, err := pr.identify(actx, w)
 		c.Close()
 		cancel()
 		if recFile != nil {
 			recFile.Close()
 		}
 		n, first, hangup := w.stats()
-		a := attempt{Protocol: p.name, OK: err == nil, BytesRead: n, Hangup: hangup}
+		a := attempt{Protocol: pr.name, OK: err == nil, BytesRead: n, Hangup: hangup}
 		if err != nil {
 			a.Error = err.Error()
 		}
 		r.Attempts = append(r.Attempts, a)
 		if err == nil {
-			r.Status, r.Protocol, r.Device = statusOK, p.name, desc
-			identified = p
-			break
+			r.Status, r.Protocol, r.Device = statusOK, pr.name, desc
+			return pr, false
 		}
-		if errors.Is(err, payment.ErrBusy) || p.busy != nil && p.busy(err) {
-			r.Status, r.Protocol, r.Device = statusWarn, p.name, desc
+		if errors.Is(err, payment.ErrBusy) || pr.busy != nil && pr.busy(err) {
+			r.Status, r.Protocol, r.Device = statusWarn, pr.name, desc
 			r.Problem = problemBusy
 			r.Detail = err.Error()
 			r.Advice = "the terminal answers but is busy with an operation: finish or cancel it on the terminal, then retry"
-			identified = p
-			break
+			return pr, false
 		}
-		if ctx.Err() != nil {
+		if p.ctx.Err() != nil {
 			r.Status, r.Problem, r.Detail = statusFail, problemSilent, "interrupted"
-			return r
+			return nil, true
 		}
-		if n > 0 && len(seen) == 0 {
-			seen = first
+		if n > 0 && len(p.seen) == 0 {
+			p.seen = first
 		}
-		anyHangup = anyHangup || hangup && n == 0
+		p.anyHangup = p.anyHangup || hangup && n == 0
+	}
+	return nil, false
+}
+
+// probeURL identifies what answers at url. It first sends only the printer status queries
+// (statusQueries); the other protocols' frames follow only on a link taken to lead to a
+// terminal (classifyLink), or whose device answered like one. A link taken to lead to a
+// printer (usblp://, usb://, a raw print port) never gets anything but status queries.
+func probeURL(ctx context.Context, url string, o probeOptions) probeReport {
+	r := probeReport{URL: url, Attempts: []attempt{}}
+	class, reason := classifyLink(url, o)
+	r.LinkClass, r.LinkReason = class, reason
+	var status, terminal []*protocol
+	for i := range o.protocols {
+		p := &o.protocols[i]
+		switch {
+		case p.identify == nil:
+		case statusQueries[p.name]:
+			status = append(status, p)
+		default:
+			terminal = append(terminal, p)
+		}
+	}
+	if class == classPrinter && (o.kind == classTerminal || o.explicit && len(status) == 0 && len(terminal) > 0) {
+		r.Status, r.Problem = statusFail, problemRefused
+		r.Detail = "nothing sent: " + reason + ", and terminal frames are never sent to a printer (it would print them)"
+		r.Advice = "probe the terminal on its own port (tcp://HOST:2000, serial:///dev/ttyACM0)"
+		if strings.HasPrefix(url, "tcp:") {
+			r.Advice += "; if a terminal really listens on this TCP port, add --kind terminal"
+		}
+		return r
+	}
+	pr := &prober{ctx: ctx, url: url, o: o, r: &r}
+	identified, done := pr.try(status)
+	if done {
+		return r
+	}
+	if identified == nil && class == classUnknown {
+		if what, ok := answersLikeTerminal(pr.seen); ok {
+			class = classTerminal
+			r.LinkClass, r.LinkReason = class, "its answer to the status query looks like "+what
+		}
+	}
+	if identified == nil {
+		if class == classTerminal {
+			if identified, done = pr.try(terminal); done {
+				return r
+			}
+		} else {
+			for _, p := range terminal {
+				r.Withheld = append(r.Withheld, p.name)
+			}
+		}
 	}
 	if identified == nil {
 		r.Status = statusFail
 		switch {
 		case len(r.Attempts) == 0:
 			r.Problem, r.Detail = problemUnsupported, "no protocol with a link probe is built in"
-		case len(seen) > 0:
+		case len(pr.seen) > 0:
 			r.Problem = problemNonProtocol
-			r.Seen = hex.EncodeToString(seen)
+			r.Seen = hex.EncodeToString(pr.seen)
 			r.Detail = "the device answered, but in none of: " + attemptNames(r.Attempts)
-			if f := recognise(seen).framing; f != framingUnknown {
+			if f := recognise(pr.seen).framing; f != framingUnknown {
 				r.Detail += " (its answer looks like " + f.String() + ")"
 			}
+			if len(r.Withheld) > 0 {
+				r.Detail += "; not sent (a printer could print them): " + strings.Join(r.Withheld, ", ")
+			}
 			r.Advice = "record its traffic with a working application (hwprobe capture) and run hwprobe identify on the file"
-		case anyHangup:
+		case pr.anyHangup:
 			r.Problem = problemHangup
 			r.Detail = "the peer closed the link without answering any of: " + attemptNames(r.Attempts)
 			r.Advice = "another program may hold the terminal (it accepts one client at a time), or this port is not the device's cash-register port"
 		default:
 			r.Problem = problemSilent
 			r.Detail = fmt.Sprintf("no byte came back within %v to any of: %s", o.timeout, attemptNames(r.Attempts))
-			r.Status, r.Advice = silentAdvice(url)
+			if len(r.Withheld) > 0 {
+				r.Detail += "; not sent, because " + reason + ": " + strings.Join(r.Withheld, ", ")
+			}
+			r.Status, r.Advice = silentAdvice(url, class, r.Withheld)
+			if class == classPrinter && len(status) > 0 {
+				// A printer that answers no status query may still print: write actions
+				// asked for by flag run on it.
+				runActions(ctx, url, o, status[0], &r)
+			}
 		}
 		return r
 	}
@@ -350,8 +565,10 @@ func runProbe(ctx context.Context, a *app, args []string) error {
 	fs.BoolVar(&o.kickDrawer, "kick-drawer", false, "open the cash drawer behind an ESC/POS printer (writes!)")
 	fs.BoolVar(&o.echo, "terminal-echo", false, "ask a terminal to test its link to the bank (no payment)")
 	fs.StringVar(&o.actions.profile, "profile", testPrintProfile, "escpos printer profile for --test-print ("+strings.Join(escposProfiles(), ", ")+")")
-	only := fs.String("protocol", "", "try only this protocol")
-	fs.StringVar(&o.recordDir, "record", "", "write the bytes of every attempt to a capture file in this directory (for support tickets; hwprobe identify reads them)")
+	only := fs.String("protocol", "", "try only this protocol (a terminal protocol is then sent on any link but a printer's)")
+	fs.StringVar(&o.kind, "kind", "", "what the device is, when probe cannot tell: printer or terminal (a terminal's handshakes are sent to a serial port only with --kind terminal)")
+	fs.StringVar(&o.recordDir, "record", "", "write the bytes of every attempt to a capture file in this directory (for support tickets; hwprobe identify reads them; the files hold raw traffic)")
+	fs.BoolVar(&o.force, "force", false, "let --record overwrite capture files left by an earlier run")
 	urls, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -359,17 +576,33 @@ func runProbe(ctx context.Context, a *app, args []string) error {
 	if len(urls) == 0 {
 		return errors.New("probe: want at least one URL (tcp://HOST:PORT, serial:///dev/ttyUSB0, usblp:///dev/usb/lp0, usb://VID:PID)")
 	}
-	if o.recordDir != "" {
-		if err := os.MkdirAll(o.recordDir, 0o755); err != nil {
-			return fmt.Errorf("probe: --record: %w", err)
-		}
+	switch o.kind {
+	case "", "auto":
+		o.kind = ""
+	case classPrinter, classTerminal:
+	default:
+		return fmt.Errorf("probe: --kind %q: want printer or terminal", o.kind)
 	}
 	if *only != "" {
 		p, ok := findProtocol(*only)
 		if !ok {
 			return fmt.Errorf("probe: unknown protocol %q", *only)
 		}
+		if p.identify == nil {
+			return fmt.Errorf("probe: --protocol %s: %s", p.name, noLinkProbe(p.name))
+		}
 		o.protocols = []protocol{p}
+		o.explicit = true
+	}
+	if o.recordDir != "" {
+		if err := os.MkdirAll(o.recordDir, 0o700); err != nil {
+			return fmt.Errorf("probe: --record: %w", err)
+		}
+	}
+	if a.root != "" {
+		o.listPorts = func() ([]transport.PortInfo, error) { return transport.ListSerialPortsSysfs(a.root) }
+	} else {
+		o.listPorts = transport.ListSerialPorts
 	}
 	reports := make([]probeReport, 0, len(urls))
 	for _, u := range urls {
@@ -385,6 +618,21 @@ func runProbe(ctx context.Context, a *app, args []string) error {
 		writeProbe(a.stdout, reports)
 	}
 	return probeExit(reports)
+}
+
+// noLinkProbe says what to do instead for a protocol hwprobe cannot probe on a link.
+func noLinkProbe(name string) string {
+	switch name {
+	case "ssijson":
+		return "SSI JSON is the PrivatBank JSON wire, so there is no separate probe: probe the SSI app's ECR port with --protocol privatjson (the terminal is reported as privatjson)"
+	case "posapi":
+		return "Printec POSAPI has no public wire protocol, so there is nothing to probe on a link: use the vendor's POSAPI library (the posapi package drives it; hwprobe demo shows the flow against a simulated library)"
+	case "simpays":
+		return "the SimPays KKM wire is unknown, so there is no probe: record a session of a working application with hwprobe capture and run hwprobe identify on it"
+	case "checkout":
+		return "checkout is the package-mode flow of the demo, not a device: probe its terminal and printer by their own URLs"
+	}
+	return "this protocol has no link probe"
 }
 
 // probeExit maps the reports to the exit status: 0 all ok, 1 warnings only, 2 failures.
@@ -419,6 +667,9 @@ func writeProbe(w io.Writer, reports []probeReport) {
 		}
 		if r.Seen != "" {
 			fmt.Fprintf(w, "      first bytes: %s\n", r.Seen)
+		}
+		if r.Status != statusOK && r.LinkClass != "" {
+			fmt.Fprintf(w, "      link: %s (%s)\n", r.LinkClass, r.LinkReason)
 		}
 		for _, a := range r.Actions {
 			s := statusOK

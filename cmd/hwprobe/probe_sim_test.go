@@ -15,8 +15,12 @@ import (
 // correct identification ends an attempt as soon as the answer arrives.
 const simTimeout = 3 * time.Second
 
+// realOptions are probe's options with the real protocol list, as `--kind terminal` sets
+// them: the simulators here sit on ptys (no USB ids, so probe cannot tell a terminal's port
+// from a write-only printer's) and on loopback ports that are no raw print ports, where the
+// kind changes nothing. A silent printer-class link still gets status queries only.
 func realOptions() probeOptions {
-	return probeOptions{timeout: simTimeout, protocols: protocols, open: transport.Open}
+	return probeOptions{timeout: simTimeout, protocols: protocols, open: transport.Open, kind: classTerminal}
 }
 
 // Every simulator is identified as its own protocol by URL alone, over TCP loopback.

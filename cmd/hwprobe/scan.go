@@ -36,7 +36,7 @@ type envInfo struct {
 	// login session yet).
 	Groups       map[string]string `json:"groups,omitempty"`
 	Libusb       bool              `json:"libusb"`
-	ModemManager string            `json:"modemmanager"` // "running", "installed", "not found", "n/a"
+	ModemManager string            `json:"modem_manager"` // "running", "installed", "not found", "n/a"
 }
 
 type serialEntry struct {

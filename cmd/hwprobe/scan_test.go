@@ -7,7 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -203,4 +205,46 @@ func TestScanJSON(t *testing.T) {
 	if len(r.Serial) != 3 || len(r.USB) != 1 || r.USB[0].IEEE1284ID == "" || r.Env.ModemManager != "running" {
 		t.Errorf("%+v", r)
 	}
+	// Every key is snake_case, those of the port and printer entries from the transport
+	// package included (issue 19 #11).
+	keys := jsonKeys(t, out.Bytes())
+	for _, want := range []string{"serial_ports", "usb_printers", "is_usb", "ieee1284_id", "sys_path", "modem_manager"} {
+		if !slices.Contains(keys, want) {
+			t.Errorf("no key %q in the scan of the fake tree: the check below would miss it", want)
+		}
+	}
+	for _, k := range keys {
+		if !snakeKey.MatchString(k) {
+			t.Errorf("key %q is not snake_case", k)
+		}
+	}
+}
+
+// snakeKey is the form of every key in hwprobe's JSON output (issue 19 #11).
+var snakeKey = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
+
+// jsonKeys returns every object key in the JSON document b, at any depth.
+func jsonKeys(t *testing.T, b []byte) []string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	var keys []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, e := range v {
+				keys = append(keys, k)
+				walk(e)
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return keys
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"strings"
+
+	"github.com/uapos/uapos/simulators"
 )
 
 // runSim is `hwprobe sim PROTOCOL`.
@@ -35,17 +37,11 @@ func runSim(ctx context.Context, a *app, args []string) error {
 		fmt.Fprintf(a.stdout, "faults of %s: %s\n", p.name, strings.Join(p.faults, ", "))
 		return nil
 	}
-	for _, f := range fl {
-		if !knownFault(p.faults, faultName(f)) {
-			return fmt.Errorf("sim: %s has no fault %q (have: %s)", p.name, f, strings.Join(p.faults, ", "))
-		}
-	}
-	s, err := p.newSim(fl)
+	s, err := simulators.New(simulators.Spec{Name: p.name, Faults: fl})
 	if err != nil {
 		return fmt.Errorf("sim: %w", err)
 	}
 	defer s.Close()
-
 	if *pty {
 		master, slave, hold, err := openPTY()
 		if err != nil {
@@ -61,15 +57,15 @@ func runSim(ctx context.Context, a *app, args []string) error {
 		}
 		return nil
 	}
-	host, _, err := net.SplitHostPort(*listen)
-	if err != nil {
+	if _, _, err := net.SplitHostPort(*listen); err != nil {
 		return fmt.Errorf("sim: --listen: %w", err)
 	}
-	warnNotLoopback(a, "sim", host)
 	addr, err := s.ListenTCP(*listen)
 	if err != nil {
 		return fmt.Errorf("sim: %w", err)
 	}
+	host, _, _ := net.SplitHostPort(addr) // what was bound: a host-less --listen binds loopback
+	warnNotLoopback(a, "sim", host)
 	fmt.Fprintf(a.stdout, "%s simulator listening on tcp://%s (Ctrl-C to stop)\n", p.name, addr)
 	a.notify("listen", addr)
 	<-ctx.Done()
@@ -83,20 +79,15 @@ func warnNotLoopback(a *app, cmd, host string) {
 	}
 }
 
-// faultName is the name part of a "name=value" fault.
-func faultName(f string) string {
-	n, _, _ := strings.Cut(f, "=")
-	return n
-}
-
-// knownFault reports whether name is one of the fault forms ("paper-out=LINES", "nak[=N]").
-func knownFault(forms []string, name string) bool {
-	for _, f := range forms {
-		if n, _, _ := strings.Cut(strings.TrimSuffix(f, "]"), "["); faultName(n) == name {
-			return true
+// simFor is the newSim of a protocol whose simulator the simulators registry calls name.
+func simFor(name string) func(faults []string) (simulator, error) {
+	return func(faults []string) (simulator, error) {
+		s, err := simulators.New(simulators.Spec{Name: name, Faults: faults})
+		if err != nil {
+			return nil, err
 		}
+		return s, nil
 	}
-	return false
 }
 
 func simNames() string {

@@ -30,6 +30,10 @@ var (
 	ErrUnexpectedByte = errors.New("unexpected byte")
 	// ErrTooLarge: the data given to [AppendFrame] does not fit the format.
 	ErrTooLarge = errors.New("data too large for a frame")
+	// ErrNotSent: a write failed before any byte of it reached the connection (the context
+	// had ended, or the write deadline had passed), so the peer cannot hold that frame or
+	// control byte. It comes wrapped with the cause.
+	ErrNotSent = errors.New("nothing sent")
 )
 
 // ProtocolError is a violation of the framing or link rules. Offset is the byte offset in

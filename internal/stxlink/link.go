@@ -72,8 +72,10 @@ func (l *Link) Conn() transport.Conn { return l.c }
 // Send writes data as one frame and waits for ACK. On NAK it resends, until MaxNAK NAKs
 // have been collected; then it writes EOT and returns ErrNAKLimit. Without any answer
 // within ACKTimeout it writes EOT and returns an error wrapping both ErrNoACK and
-// os.ErrDeadlineExceeded. An EOT from the peer yields ErrEOT. ctx cancellation
-// interrupts the wait and returns ctx.Err() wrapped.
+// os.ErrDeadlineExceeded. An EOT from the peer yields ErrEOT. When ctx ends (cancelled, or
+// its deadline passed, even before its own timer fired) Send returns an error wrapping
+// context.Canceled or context.DeadlineExceeded and writes no EOT: whether to abort is the
+// caller's call. A write that put no byte on the connection wraps ErrNotSent.
 func (l *Link) Send(ctx context.Context, data []byte) error {
 	frame, err := l.cfg.Format.AppendFrame(nil, data)
 	if err != nil {
@@ -89,9 +91,10 @@ func (l *Link) Send(ctx context.Context, data []byte) error {
 		for {
 			tok, _, err := l.next(ctx, time.Now().Add(l.cfg.ACKTimeout))
 			if err != nil {
-				if errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() == nil {
+				if errors.Is(err, os.ErrDeadlineExceeded) && !ctxEnded(ctx, err) {
+					// The ACK timeout, not ctx's deadline: the link gives up on its own.
 					l.log.Debug("stxlink: no ACK, sending EOT")
-					_ = l.write(context.WithoutCancel(ctx), []byte{EOT})
+					_ = l.writeDetached(ctx, EOT)
 					return perr("send", -1, fmt.Errorf("%w: %w", ErrNoACK, err))
 				}
 				return err
@@ -104,7 +107,7 @@ func (l *Link) Send(ctx context.Context, data []byte) error {
 				naks++
 				l.log.Debug("stxlink: NAK", "count", naks)
 				if naks >= l.cfg.MaxNAK {
-					_ = l.write(context.WithoutCancel(ctx), []byte{EOT})
+					_ = l.writeDetached(ctx, EOT)
 					return perr("send", -1, ErrNAKLimit)
 				}
 				break wait
@@ -139,7 +142,9 @@ func (l *Link) Receive(ctx context.Context) ([]byte, error) {
 		}
 		data, perrv := l.cfg.Format.ParseFrame(frame)
 		if perrv == nil {
-			if err := l.write(ctx, []byte{ACK}); err != nil {
+			// The frame is taken: its ACK goes out even if ctx ends now, or the peer would
+			// resend (or give up on) an answer this side has already read.
+			if err := l.writeDetached(ctx, ACK); err != nil {
 				return nil, err
 			}
 			l.log.Debug("stxlink: frame received", "len", len(data))
@@ -180,9 +185,13 @@ func (l *Link) Discard() int {
 
 func (l *Link) write(ctx context.Context, b []byte) error {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("stxlink: write: %w", err)
+		return fmt.Errorf("stxlink: write: %w (%w)", err, ErrNotSent)
 	}
-	dl, _ := ctx.Deadline()
+	dl, ctxDL := ctx.Deadline()
+	if ctxDL && !time.Now().Before(dl) {
+		// ctx's deadline has passed though its timer may not have fired yet
+		return fmt.Errorf("stxlink: write: %w (%w)", context.DeadlineExceeded, ErrNotSent)
+	}
 	_ = l.c.SetWriteDeadline(dl)
 	fired := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
@@ -194,13 +203,36 @@ func (l *Link) write(ctx context.Context, b []byte) error {
 			<-fired
 		}
 	}()
-	if _, err := l.c.Write(b); err != nil {
-		if cerr := ctx.Err(); cerr != nil {
-			return fmt.Errorf("stxlink: write: %w (%w)", cerr, err)
-		}
-		return fmt.Errorf("stxlink: write: %w", err)
+	n, err := l.c.Write(b)
+	if err == nil {
+		return nil
 	}
-	return nil
+	if n == 0 {
+		err = fmt.Errorf("%w: %w", ErrNotSent, err)
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		return fmt.Errorf("stxlink: write: %w (%w)", cerr, err)
+	}
+	if ctxDL && errors.Is(err, os.ErrDeadlineExceeded) {
+		return fmt.Errorf("stxlink: write: %w (%w)", context.DeadlineExceeded, err)
+	}
+	return fmt.Errorf("stxlink: write: %w", err)
+}
+
+// writeDetached writes one control byte that must go out even when ctx has ended (an ACK
+// for a frame taken, the EOT that closes a failed send): on a context that keeps ctx's
+// values but not its end, bounded by ACKTimeout.
+func (l *Link) writeDetached(ctx context.Context, b byte) error {
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.cfg.ACKTimeout)
+	defer cancel()
+	return l.write(wctx, []byte{b})
+}
+
+// ctxEnded reports whether err (from this link, under ctx) means ctx ended: cancelled, or
+// its deadline passed, also when the connection's deadline (set from ctx's) fired before
+// ctx's own timer.
+func ctxEnded(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 }
 
 // aLongTimeAgo is a deadline in the past, used to unblock a Read when ctx is done.

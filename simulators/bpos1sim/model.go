@@ -2,6 +2,7 @@ package bpos1sim
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -83,6 +84,9 @@ type Config struct {
 	// Now gives the transaction time; nil means a fixed 2026-01-02 03:04:05 UTC, so receipts
 	// are deterministic.
 	Now func() time.Time
+	// Logger gets Debug records of the wire simulator's links opening and ending; nil
+	// discards them.
+	Logger *slog.Logger
 }
 
 // Record is one transaction of the simulated terminal's journal.

@@ -5,10 +5,10 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"io"
-	"net"
 	"sync"
+
+	"github.com/uapos/uapos/simulators/internal/simnet"
 )
 
 // The wire simulator speaks the PROVISIONAL native BPOS1 wire of bpos1.md §B with its own
@@ -39,17 +39,16 @@ type Server struct {
 	m   *model
 	cfg Config
 
-	mu     sync.Mutex // guards ln, conns, closed, calls
-	ln     []net.Listener
-	conns  map[io.Closer]struct{}
-	closed bool
-	calls  map[string]int
-	wg     sync.WaitGroup
+	mu    sync.Mutex // guards calls
+	calls map[string]int
+	net   *simnet.Server
 }
 
 // New returns a wire simulator.
 func New(cfg Config) *Server {
-	return &Server{m: newModel(cfg), cfg: cfg, conns: map[io.Closer]struct{}{}, calls: map[string]int{}}
+	s := &Server{m: newModel(cfg), cfg: cfg, calls: map[string]int{}}
+	s.net = simnet.New(simnet.Config{Name: "bpos1sim", Handler: s.serveLink, Logger: cfg.Logger})
+	return s
 }
 
 // Journal returns a copy of the current batch's records, oldest first.
@@ -70,76 +69,24 @@ func (s *Server) Calls(name string) int {
 	return s.calls[name]
 }
 
-// ListenTCP listens on addr ("" means 127.0.0.1:0) and serves every connection in the
-// background; it returns the address.
-func (s *Server) ListenTCP(addr string) (string, error) {
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", fmt.Errorf("bpos1sim: %w", err)
-	}
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		ln.Close()
-		return "", errors.New("bpos1sim: server closed")
-	}
-	s.ln = append(s.ln, ln)
-	s.wg.Add(1) // under mu, so that a concurrent Close waits for the accept loop
-	s.mu.Unlock()
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				_ = s.ServeConn(context.Background(), c)
-			}()
-		}
-	}()
-	return ln.Addr().String(), nil
-}
+// ListenTCP listens on addr ("" means 127.0.0.1:0, a host-less ":2000" binds 127.0.0.1)
+// and serves every connection in the background; it returns the address. After Close it
+// returns an error wrapping net.ErrClosed.
+func (s *Server) ListenTCP(addr string) (string, error) { return s.net.ListenTCP(addr) }
 
-// Close stops the listener, closes every link and waits for their goroutines.
-func (s *Server) Close() error {
-	s.mu.Lock()
-	s.closed = true
-	for _, ln := range s.ln {
-		ln.Close()
-	}
-	for c := range s.conns {
-		c.Close()
-	}
-	s.mu.Unlock()
-	s.wg.Wait()
-	return nil
-}
+// Close stops the listener, closes every link and waits for their goroutines. It is safe to
+// call more than once.
+func (s *Server) Close() error { return s.net.Close() }
 
 // ServeConn serves one link (a TCP connection, a pty master, a pipe) until EOF, an error,
-// ctx's end or Close. It closes c.
+// ctx's end or Close, and closes c. It returns nil when the ECR hung up, ctx.Err() when ctx
+// ended, and an error wrapping net.ErrClosed when the server was closed.
 func (s *Server) ServeConn(ctx context.Context, c io.ReadWriteCloser) error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		c.Close()
-		return errors.New("bpos1sim: server closed")
-	}
-	s.conns[c] = struct{}{}
-	s.mu.Unlock()
-	stop := context.AfterFunc(ctx, func() { c.Close() })
-	defer func() {
-		stop()
-		c.Close()
-		s.mu.Lock()
-		delete(s.conns, c)
-		s.mu.Unlock()
-	}()
+	return s.net.Serve(ctx, c)
+}
+
+// serveLink is the simnet handler: one ECR link.
+func (s *Server) serveLink(_ context.Context, c io.ReadWriteCloser) error {
 	sc := &simConn{rw: c, r: bufio.NewReader(c), order: binary.ByteOrder(binary.LittleEndian)}
 	if s.cfg.ReplyBigEndian {
 		sc.order = binary.BigEndian
@@ -150,9 +97,6 @@ func (s *Server) ServeConn(ctx context.Context, c io.ReadWriteCloser) error {
 			continue // the ECR's EOT aborts an exchange; while idle there is nothing to abort
 		}
 		if err != nil {
-			if errors.Is(err, io.EOF) || ctx.Err() != nil {
-				return nil
-			}
 			return err
 		}
 		if data == nil {

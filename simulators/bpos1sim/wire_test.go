@@ -156,7 +156,7 @@ func TestWirePurchaseConfirm(t *testing.T) {
 	nums, texts := tags(t, e.frame())
 	e.send([]byte{0x06})
 	if nums[1] != 1 || nums[14] != 0 || nums[2] != 1 || nums[3] != 100 || nums[17] != 1 || len(texts[18]) != 12 {
-		t.Fatalf("answer %v %q", nums, texts)
+		t.Fatalf("answer %v %v", nums, texts)
 	}
 	e.send(f["confirm"])
 	e.expect([]byte{0x06})

@@ -2,15 +2,13 @@ package bposlightsim
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/uapos/uapos/simulators/internal/simnet"
 )
 
 // Faults are the simulator's misbehaviours. The zero value is a well-behaved terminal.
@@ -88,10 +86,8 @@ type Server struct {
 	badFrames     int
 	card          chan struct{}
 	waiting       chan struct{}
-	listeners     []net.Listener
-	conns         map[io.Closer]struct{}
-	wg            sync.WaitGroup
-	isClosed      bool
+
+	net *simnet.Server
 }
 
 // New returns a simulator; call ListenTCP or ServeConn to serve links.
@@ -131,7 +127,9 @@ func New(cfg Config) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{cfg: cfg, log: log, faults: cfg.Faults, batch: 1, card: make(chan struct{}, 1), waiting: make(chan struct{}, 1), conns: map[io.Closer]struct{}{}}
+	s := &Server{cfg: cfg, log: log, faults: cfg.Faults, batch: 1, card: make(chan struct{}, 1), waiting: make(chan struct{}, 1)}
+	s.net = simnet.New(simnet.Config{Name: "bposlightsim", Handler: s.serveLink, Logger: cfg.Logger})
+	return s
 }
 
 func (s *Server) now() time.Time {
@@ -212,89 +210,38 @@ func (s *Server) Stats() Stats {
 		AutoCancelled: s.autoCancelled, Settlements: s.settlements, Pending: s.pending != nil}
 }
 
-// ListenTCP listens on addr ("" means "127.0.0.1:0"; the real terminal's port is 2000,
-// bposlight.md §1.2) and serves each accepted connection in the background. It returns
-// the address listened on.
-func (s *Server) ListenTCP(addr string) (string, error) {
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", fmt.Errorf("bposlightsim: %w", err)
-	}
-	s.mu.Lock()
-	if s.isClosed {
-		s.mu.Unlock()
-		ln.Close()
-		return "", errors.New("bposlightsim: closed")
-	}
-	s.listeners = append(s.listeners, ln)
-	s.wg.Add(1)
-	s.mu.Unlock()
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				_ = s.ServeConn(context.Background(), c)
-			}()
-		}
-	}()
-	return ln.Addr().String(), nil
-}
+// ListenTCP listens on addr ("" means "127.0.0.1:0", a host-less ":2000" binds 127.0.0.1;
+// the real terminal's port is 2000, bposlight.md §1.2) and serves each accepted connection
+// in the background. It returns the address listened on. After Close it returns an error
+// wrapping net.ErrClosed.
+func (s *Server) ListenTCP(addr string) (string, error) { return s.net.ListenTCP(addr) }
 
-// Close stops the listeners, closes the links being served and waits for them.
+// Close stops the listeners, closes the links being served and waits for them. It is safe
+// to call more than once.
 func (s *Server) Close() error {
+	err := s.net.Close()
 	s.mu.Lock()
-	s.isClosed = true
-	for _, ln := range s.listeners {
-		ln.Close()
-	}
-	for c := range s.conns {
-		c.Close()
-	}
 	if s.pendingTimer != nil {
 		s.pendingTimer.Stop()
 	}
 	s.mu.Unlock()
-	s.wg.Wait()
-	return nil
+	return err
 }
 
 // ServeConn serves one link (a TCP connection, a pty master, a pipe end) until the ECR
-// closes it, ctx ends or the server closes. It closes c when it returns.
+// closes it, ctx ends or the server closes, and closes c. It returns nil when the ECR hung
+// up, ctx.Err() when ctx ended, and an error wrapping net.ErrClosed when the server was
+// closed.
 func (s *Server) ServeConn(ctx context.Context, c io.ReadWriteCloser) error {
-	s.mu.Lock()
-	if s.isClosed {
-		s.mu.Unlock()
-		c.Close()
-		return errors.New("bposlightsim: closed")
-	}
-	s.conns[c] = struct{}{}
-	s.mu.Unlock()
+	return s.net.Serve(ctx, c)
+}
+
+// serveLink is the simnet handler: one ECR link.
+func (s *Server) serveLink(ctx context.Context, c io.ReadWriteCloser) error {
 	done := make(chan struct{})
+	defer close(done)
 	toks := make(chan token)
 	go readTokens(c, toks, done)
-	stop := context.AfterFunc(ctx, func() { c.Close() })
-	defer func() {
-		stop()
-		close(done)
-		c.Close()
-		s.mu.Lock()
-		delete(s.conns, c)
-		s.mu.Unlock()
-	}()
 	ss := &session{s: s, c: c, toks: toks, ctx: ctx}
-	err := ss.run()
-	// a pty master reads EIO once the slave side is closed: the ECR hung up
-	if errors.Is(err, io.EOF) || errors.Is(err, syscall.EIO) || errors.Is(err, net.ErrClosed) || ctx.Err() != nil {
-		return nil
-	}
-	return err
+	return ss.run()
 }

@@ -2,13 +2,13 @@ package privatsim
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
-	"net"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/uapos/uapos/simulators/internal/simnet"
 )
 
 // Fault is a one-shot misbehaviour of the next reply to a method (see [Server.InjectFault]).
@@ -69,6 +69,8 @@ type Config struct {
 	// Shared lets a second client be served while another holds the session; by default a
 	// second client gets silence, as a Newland N950 does (privatjson.md §1.3).
 	Shared bool
+	// Logger gets Debug records of links opening and ending; nil discards them.
+	Logger *slog.Logger
 }
 
 // DeclineRules is a ready Decline map: host declines 0005 and 0051, terminal codes 1001
@@ -93,11 +95,7 @@ type Server struct {
 	nextCode string
 	requests map[string]int
 
-	lnMu   sync.Mutex
-	ln     []net.Listener
-	conns  map[io.Closer]struct{}
-	closed bool
-	wg     sync.WaitGroup
+	net *simnet.Server
 }
 
 // New returns a simulator with cfg.
@@ -123,96 +121,50 @@ func New(cfg Config) *Server {
 	if cfg.GarbageSize == 0 {
 		cfg.GarbageSize = 10 << 20
 	}
-	return &Server{cfg: cfg, faults: map[string]Fault{}, waiting: make(chan struct{}, 1),
-		present: make(chan struct{}, 1), complete: make(chan string, 64), conns: map[io.Closer]struct{}{}, requests: map[string]int{},
+	s := &Server{cfg: cfg, faults: map[string]Fault{}, waiting: make(chan struct{}, 1),
+		present: make(chan struct{}, 1), complete: make(chan string, 64), requests: map[string]int{},
 		bank: bank{invoice: 100000, rrn: 14721258500, now: time.Now}}
+	s.net = simnet.New(simnet.Config{Name: "privatsim", Handler: s.serveLink, Logger: cfg.Logger, OnClose: s.abortOp})
+	return s
 }
 
-// ListenTCP listens on addr ("" means "127.0.0.1:0"; the real terminal's port is 2000) and
-// serves connections in the background. It returns the address.
-func (s *Server) ListenTCP(addr string) (string, error) {
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", fmt.Errorf("privatsim: %w", err)
-	}
-	s.lnMu.Lock()
-	if s.closed {
-		s.lnMu.Unlock()
-		ln.Close()
-		return "", net.ErrClosed
-	}
-	s.ln = append(s.ln, ln)
-	s.wg.Add(1)
-	s.lnMu.Unlock()
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				s.ServeConn(context.Background(), c)
-			}()
-		}
-	}()
-	return ln.Addr().String(), nil
-}
+// ListenTCP listens on addr ("" means "127.0.0.1:0", a host-less ":2000" binds 127.0.0.1;
+// the real terminal's port is 2000) and serves connections in the background. It returns
+// the address. After Close it returns an error wrapping net.ErrClosed.
+func (s *Server) ListenTCP(addr string) (string, error) { return s.net.ListenTCP(addr) }
 
-// ServeConn serves one link (a TCP connection, a pty master) until EOF, an error or ctx ends.
-// It closes c.
+// ServeConn serves one link (a TCP connection, a pty master) until EOF, an error, ctx's end
+// or Close, and closes c. It returns nil when the client hung up, ctx.Err() when ctx ended,
+// and an error wrapping net.ErrClosed when the server was closed.
 func (s *Server) ServeConn(ctx context.Context, c io.ReadWriteCloser) error {
-	s.lnMu.Lock()
-	if s.closed {
-		s.lnMu.Unlock()
-		c.Close()
-		return net.ErrClosed
-	}
-	s.conns[c] = struct{}{}
-	s.lnMu.Unlock()
-	stop := context.AfterFunc(ctx, func() { c.Close() })
-	defer stop()
+	return s.net.Serve(ctx, c)
+}
+
+// serveLink is the simnet handler: one client session.
+func (s *Server) serveLink(_ context.Context, c io.ReadWriteCloser) error {
 	ss := &session{srv: s, c: c, ended: make(chan struct{})}
 	err := ss.serve()
-	c.Close()
-	s.lnMu.Lock()
-	delete(s.conns, c)
-	s.lnMu.Unlock()
+	c.Close() // before the session is let go, so a new client sees the old link gone
 	s.mu.Lock()
 	if s.active == ss {
 		s.active = nil
 	}
 	s.mu.Unlock()
 	close(ss.ended)
-	if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) || ctx.Err() != nil {
-		return nil
-	}
 	return err
 }
 
-// Close stops the listeners and closes every connection.
-func (s *Server) Close() error {
-	s.lnMu.Lock()
-	s.closed = true
-	for _, ln := range s.ln {
-		ln.Close()
-	}
-	for c := range s.conns {
-		c.Close()
-	}
-	s.lnMu.Unlock()
+// Close stops the listeners, closes every connection, interrupts a running card operation
+// and waits for the links to end. It is safe to call more than once.
+func (s *Server) Close() error { return s.net.Close() }
+
+// abortOp interrupts the running card operation, if any (it may wait for a card).
+func (s *Server) abortOp() {
 	s.mu.Lock()
 	if s.op != nil {
 		s.op.abort()
 	}
 	s.mu.Unlock()
-	s.wg.Wait()
-	return nil
 }
 
 // DeclineNext makes the next card operation that reads a card end with code ("0005", "0051",

@@ -1,6 +1,9 @@
 package vprinter
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // This file parses the commands of protocols/escpos.md §1 (section numbers in comments).
 // Every handler returns the bytes it consumed, 0 when more bytes are needed, or -total for
@@ -116,6 +119,12 @@ func (d *Decoder) esc(b []byte) int {
 			d.report("ESC p", fmt.Sprintf("m=%d not documented: no pulse", pin))
 		}
 		return 5
+	case '$': // ESC $ nL nH: absolute print position
+		if !need(b, 4) {
+			return 0
+		}
+		d.position(le16(b[2:4]))
+		return 4
 	case 'i', 'm': // §1.6 legacy cuts accepted by some clones
 		d.flushForBlock(name("ESC", c))
 		d.cut()
@@ -131,6 +140,35 @@ func (d *Decoder) esc(b []byte) int {
 		return 2
 	}
 	return 3
+}
+
+// position handles ESC $ nL nH (1B 24 nL nH): the next character prints (nL + nH×256)
+// horizontal motion units from the start of the line. The command is not in escpos.md; its
+// bytes are those of the HPRT TP80K manual cited by escpos.AppendPosition (unit 0.125 mm =
+// 1 dot at 203 dpi), and a unit is rendered as one dot, as ESC 3 and ESC J units are here.
+// The skipped dots become one blank segment of spaces in the current font (to the nearest
+// cell, so the text renderers show the gap), while the line width used for wrapping is
+// the exact position. A position before the current one (overprinting) or past the print
+// area is reported and ignored [provisional: escpos.md does not say what a printer does].
+func (d *Decoder) position(x int) {
+	switch {
+	case x >= d.prof.Dots:
+		d.report("ESC $", fmt.Sprintf("position %d past the print area (%d dots): ignored", x, d.prof.Dots))
+		return
+	case x < d.line.width:
+		d.report("ESC $", "position before the current one (overprint): ignored")
+		return
+	case x == d.line.width:
+		return
+	}
+	d.startLine()
+	gap := Style{FontB: d.st.style.FontB, Width: 1, Height: 1}
+	cw := gap.cellW()
+	if n := (x - d.line.width + cw/2) / cw; n > 0 {
+		d.line.flushText()
+		d.line.segs = append(d.line.segs, Segment{Style: gap, Text: strings.Repeat(" ", n)})
+	}
+	d.line.width = x
 }
 
 func (d *Decoder) gs(b []byte) int {

@@ -1,7 +1,5 @@
 package vprinter
 
-import "fmt"
-
 // rtScanner finds real-time commands (DLE EOT n, DLE DC4 1 m t; escpos.md §1.7, §1.8) in
 // the received byte stream, across any fragmentation.
 type rtScanner struct {
@@ -307,27 +305,4 @@ func (s *Server) Reports() []Report {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.dec.Reports()
-}
-
-// Close stops the listeners, closes every link and waits for them to end.
-func (s *Server) Close() error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return nil
-	}
-	s.closed = true
-	s.cancel()
-	var err error
-	for _, ln := range s.listeners {
-		if e := ln.Close(); e != nil && err == nil {
-			err = fmt.Errorf("vprinter: close: %w", e)
-		}
-	}
-	for l := range s.links {
-		_ = l.rwc.Close()
-	}
-	s.mu.Unlock()
-	s.wg.Wait()
-	return err
 }

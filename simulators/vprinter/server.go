@@ -10,14 +10,19 @@ import (
 	"log/slog"
 	"net"
 	"sync"
-	"syscall"
+
+	"github.com/uapos/uapos/simulators/internal/simnet"
 )
 
 // ErrDropped is returned by ServeConn when Config.DropAfterBytes closed the link.
 var ErrDropped = errors.New("vprinter: connection dropped by fault knob")
 
-// ErrClosed is returned by ServeConn and ListenTCP after Close.
-var ErrClosed = errors.New("vprinter: server closed")
+// ErrClosed is what ServeConn and ListenTCP return after Close (wrapped, with the
+// simulator's name).
+//
+// Deprecated: ErrClosed is [net.ErrClosed], the one "closed" error of every simulator; test
+// for that instead.
+var ErrClosed = net.ErrClosed
 
 // Config configures the virtual printer. The zero value is a healthy Epson-numbered 80 mm
 // printer with paper, cover closed, online, drawer closed.
@@ -117,18 +122,13 @@ type Server struct {
 	asbMask    byte
 	lastASB    [4]byte
 	active     *link
-	links      map[*link]struct{}
-	listeners  []net.Listener
-	closed     bool
 	resume     chan struct{}
 	resumed    bool
 	replyDrops int64
 	stalled    chan struct{}
 	stallOnce  sync.Once
 
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	net *simnet.Server
 }
 
 type link struct {
@@ -168,8 +168,8 @@ func New(cfg Config) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, prof: prof, log: log, links: map[*link]struct{}{}, resume: make(chan struct{}), stalled: make(chan struct{})}
-	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s := &Server{cfg: cfg, prof: prof, log: log, resume: make(chan struct{}), stalled: make(chan struct{})}
+	s.net = simnet.New(simnet.Config{Name: "vprinter", Handler: s.serveLink, Logger: cfg.Logger})
 	s.dec = NewDecoder(prof, cfg.Limits)
 	if err != nil {
 		s.dec.report("config", err.Error()+": using epson")
@@ -183,59 +183,28 @@ func New(cfg Config) *Server {
 // Profile returns the profile in use.
 func (s *Server) Profile() Profile { return s.prof }
 
-// ListenTCP listens on addr ("" = "127.0.0.1:0"; the real port is 9100) and serves each
-// accepted connection in the background. It returns the bound host:port.
-func (s *Server) ListenTCP(addr string) (string, error) {
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return "", ErrClosed
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", fmt.Errorf("vprinter: listen: %w", err)
-	}
-	s.listeners = append(s.listeners, ln)
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				if err := s.ServeConn(s.ctx, c); err != nil {
-					s.log.Debug("vprinter: link ended", "err", err)
-				}
-			}()
-		}
-	}()
-	return ln.Addr().String(), nil
-}
+// ListenTCP listens on addr ("" = "127.0.0.1:0", a host-less ":9100" binds 127.0.0.1; the
+// real port is 9100) and serves each accepted connection in the background. It returns the
+// bound host:port. After Close it returns an error wrapping net.ErrClosed.
+func (s *Server) ListenTCP(addr string) (string, error) { return s.net.ListenTCP(addr) }
 
 // ServeConn serves one link (TCP connection, pty master, pipe) until EOF, ctx is done or
-// the server is closed. It returns nil at EOF or Close, ctx's error, ErrDropped, or the
-// read error.
+// the server is closed, and closes rwc. It returns nil at EOF, ctx's error, an error
+// wrapping net.ErrClosed after Close, ErrDropped, or the read error.
 func (s *Server) ServeConn(ctx context.Context, rwc io.ReadWriteCloser) error {
+	return s.net.Serve(ctx, rwc)
+}
+
+// Close stops the listeners, closes every link and waits for them to end. It is safe to
+// call more than once.
+func (s *Server) Close() error { return s.net.Close() }
+
+// serveLink is the simnet handler: one link feeding the printer.
+func (s *Server) serveLink(ctx context.Context, rwc io.ReadWriteCloser) error {
 	l := &link{rwc: rwc, out: make(chan []byte, 64), done: make(chan struct{})}
 	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		_ = rwc.Close()
-		return ErrClosed
-	}
-	s.links[l] = struct{}{}
 	s.counters.Connections++
 	s.mu.Unlock()
-
-	stop := context.AfterFunc(ctx, func() { _ = rwc.Close() })
-	defer stop()
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -245,20 +214,11 @@ func (s *Server) ServeConn(ctx context.Context, rwc io.ReadWriteCloser) error {
 	err := s.readLoop(ctx, l)
 	close(l.done)
 	wg.Wait()
-	_ = rwc.Close()
 	s.mu.Lock()
-	delete(s.links, l)
 	if s.active == l {
 		s.active = nil
 	}
-	closed := s.closed
 	s.mu.Unlock()
-	if ctx.Err() != nil && !errors.Is(err, ErrDropped) {
-		return ctx.Err()
-	}
-	if closed {
-		return nil
-	}
 	return err
 }
 
@@ -300,10 +260,8 @@ func (s *Server) readLoop(ctx context.Context, l *link) error {
 				select {
 				case <-s.resume:
 					continue
-				case <-ctx.Done():
+				case <-ctx.Done(): // the caller's or Close
 					return ctx.Err()
-				case <-s.ctx.Done():
-					return nil
 				}
 			}
 			n = min(n, stopAt-l.read)
@@ -324,12 +282,8 @@ func (s *Server) readLoop(ctx context.Context, l *link) error {
 			return ErrDropped
 		}
 		if err != nil {
-			// EIO is how a pty master sees the slave side hang up.
-			if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrClosedPipe) || errors.Is(err, syscall.EIO) {
-				return nil
-			}
-			if ctx.Err() != nil {
-				return ctx.Err()
+			if simnet.IsHangup(err) || ctx.Err() != nil {
+				return err // simnet makes it nil, ctx's error or the closed error
 			}
 			return fmt.Errorf("vprinter: read: %w", err)
 		}
