@@ -368,24 +368,7 @@ func (s *SQLite) Pending(ctx context.Context) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := all[:0]
-	for _, e := range all {
-		if e.State == StateIntent {
-			if ownerAlive(e.Owner) {
-				continue
-			}
-			turned, err := s.abandon(ctx, e)
-			if err != nil {
-				return nil, err
-			}
-			if !turned {
-				continue
-			}
-			e.State = StateUnknown
-		}
-		out = append(out, e)
-	}
-	return out, nil
+	return pendingOf(all, func(o string) (bool, error) { return ownerAlive(o), nil }, func(e Entry) (bool, error) { return s.abandon(ctx, e) })
 }
 
 // abandon turns the intent of a dead owner to unknown, unless it changed meanwhile.
@@ -543,45 +526,41 @@ func (s *SQLite) Load(ctx context.Context, entries iter.Seq[Entry]) (int, error)
 		}
 		defer ins.Close()
 		for e := range entries {
-			e, err := loadable(e)
-			if err != nil {
-				return err
-			}
-			var one int
-			switch err := exists.QueryRowContext(ctx, e.TransactionID).Scan(&one); {
-			case err == nil:
-				continue
-			case !errors.Is(err, sql.ErrNoRows):
-				return s.fail(ctx, "load", err)
-			}
-			claims := e.Claims[:0:0]
-			for _, k := range e.Claims {
-				r, err := claim.ExecContext(ctx, k, e.TransactionID)
+			ok, err := loadOne(e, func(id string) (bool, error) {
+				var one int
+				switch err := exists.QueryRowContext(ctx, id).Scan(&one); {
+				case errors.Is(err, sql.ErrNoRows):
+					return false, nil
+				case err != nil:
+					return false, s.fail(ctx, "load", err)
+				}
+				return true, nil
+			}, func(k, id string) (string, error) {
+				r, err := claim.ExecContext(ctx, k, id)
 				if err != nil {
+					return "", s.fail(ctx, "load", err)
+				}
+				if c, _ := r.RowsAffected(); c == 1 {
+					return id, nil
+				}
+				var h string
+				if err := holder.QueryRowContext(ctx, k).Scan(&h); err != nil {
+					return "", s.fail(ctx, "load", err)
+				}
+				return h, nil
+			}, func(e *Entry, b []byte) error {
+				if _, err := ins.ExecContext(ctx, e.TransactionID, e.Terminal, int(e.Operation), string(e.State), e.Owner, e.Fingerprint,
+					sqlTime(e.Started), sqlTime(e.Updated), nullRRN(e), int64(e.Request.Amount), string(b), int64(checksum(b))); err != nil {
 					return s.fail(ctx, "load", err)
 				}
-				if c, _ := r.RowsAffected(); c == 0 {
-					var h string
-					if err := holder.QueryRowContext(ctx, k).Scan(&h); err != nil {
-						return s.fail(ctx, "load", err)
-					}
-					if h != e.TransactionID {
-						e.Refs = withRef(e.Refs, RefClaimConflict, h+" holds "+k)
-						continue
-					}
-				}
-				claims = append(claims, k)
-			}
-			e.Claims = claims
-			b, err := encodeEntry(&e)
+				return nil
+			})
 			if err != nil {
 				return err
 			}
-			if _, err := ins.ExecContext(ctx, e.TransactionID, e.Terminal, int(e.Operation), string(e.State), e.Owner, e.Fingerprint,
-				sqlTime(e.Started), sqlTime(e.Updated), nullRRN(&e), int64(e.Request.Amount), string(b), int64(checksum(b))); err != nil {
-				return s.fail(ctx, "load", err)
+			if ok {
+				n++
 			}
-			n++
 		}
 		return nil
 	})
