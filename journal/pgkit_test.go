@@ -48,5 +48,12 @@ func postgresKit(t *testing.T) kit {
 			return reopen().(*Postgres).owner
 		},
 		bounded: true,
+		corrupt: func(t *testing.T, j Journal, id string) {
+			tag, err := j.(*Postgres).pool.Exec(context.Background(),
+				`UPDATE journal_entries SET json = replace(json, '"terminal":"', '"terminal":"X') WHERE id = $1`, id)
+			if err != nil || tag.RowsAffected() != 1 {
+				t.Fatalf("corrupt: %v %v", tag, err)
+			}
+		},
 	}
 }
