@@ -66,20 +66,26 @@ func memoryKit(*testing.T) kit {
 	}
 }
 
+// handles opens a first handle with open and returns it with open itself (for more handles),
+// each closed when the test ends.
+func handles(t *testing.T, open func() (Journal, error)) (Journal, func() Journal) {
+	next := func() Journal {
+		j, err := open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { j.Close() })
+		return j
+	}
+	return next(), next
+}
+
 func sqliteKit(*testing.T) kit {
 	return kit{
 		name: "sqlite",
 		open: func(t *testing.T) (Journal, func() Journal) {
 			path := filepath.Join(t.TempDir(), "journal.db")
-			open := func() Journal {
-				j, err := OpenSQLite(path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { j.Close() })
-				return j
-			}
-			return open(), open
+			return handles(t, func() (Journal, error) { return OpenSQLite(path) })
 		},
 		dump: func(t *testing.T, j Journal) []byte {
 			s := j.(*SQLite)
