@@ -278,10 +278,9 @@ func (c *Client) send(ctx context.Context, l *link, frame []byte) (int, error) {
 	}
 	dl, _ := ctx.Deadline()
 	l.conn.SetWriteDeadline(dl)
-	stop := context.AfterFunc(ctx, func() { l.conn.SetWriteDeadline(time.Unix(1, 0)) })
+	release := transport.InterruptOnDone(ctx, l.conn.SetWriteDeadline)
 	n, err := l.conn.Write(frame)
-	stop()
-	l.conn.SetWriteDeadline(time.Time{})
+	release()
 	c.lastSend = time.Now()
 	if err == nil && n < len(frame) {
 		err = io.ErrShortWrite

@@ -193,16 +193,7 @@ func (l *Link) write(ctx context.Context, b []byte) error {
 		return fmt.Errorf("stxlink: write: %w (%w)", context.DeadlineExceeded, ErrNotSent)
 	}
 	_ = l.c.SetWriteDeadline(dl)
-	fired := make(chan struct{})
-	stop := context.AfterFunc(ctx, func() {
-		_ = l.c.SetWriteDeadline(aLongTimeAgo)
-		close(fired)
-	})
-	defer func() {
-		if !stop() {
-			<-fired
-		}
-	}()
+	defer transport.InterruptOnDone(ctx, l.c.SetWriteDeadline)()
 	n, err := l.c.Write(b)
 	if err == nil {
 		return nil
