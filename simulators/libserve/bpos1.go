@@ -11,7 +11,7 @@ var bpos1Actions = map[string]string{
 	"Purchase": "IIB", "Refund": "IIBS", "Void": "IB",
 	"Settlement": "B", "PrintBatchTotals": "B", "GetBatchTotals": "B", "CheckConnection": "B",
 	"SetErrorLang": "B",
-	"Confirm": "", "Cancel": "", "GetTxnNum": "", "ReqCurrReceipt": "", "ReadCard": "",
+	"Confirm":      "", "Cancel": "", "GetTxnNum": "", "ReqCurrReceipt": "", "ReadCard": "",
 	"POSGetInfo": "", "ReadBankCard": "", "Ping": "",
 	"GetTxnDataByOrder": "I", "GetTxnDataByInv": "IB", "ReqReceiptByInv": "IB",
 	"Completion": "BISI", "PurchaseService": "BIS", "IdentifyCard": "BSB", "StartScenario": "IS",
