@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"sync"
 	"time"
 )
@@ -166,4 +167,27 @@ func (c *Conn) ioErr(ctx context.Context, op string, err error) error {
 		return fmt.Errorf("libserve: %s: %w (%w)", op, ctx.Err(), err)
 	}
 	return fmt.Errorf("libserve: %s: %w", op, err)
+}
+
+// Environment variables the fake libraries read their server address from: the kind's own
+// first, then the common one.
+const (
+	EnvPOSAPIAddr = "UAPOS_POSAPI_ADDR"
+	EnvBPOS1Addr  = "UAPOS_BPOS1_ADDR"
+	EnvAddr       = "UAPOS_SIM_ADDR"
+)
+
+// AddrFromEnv returns the server address of kind from the environment: EnvPOSAPIAddr or
+// EnvBPOS1Addr, else EnvAddr, else DefaultPOSAPIAddr or DefaultBPOS1Addr.
+func AddrFromEnv(kind string) string {
+	own, def := EnvPOSAPIAddr, DefaultPOSAPIAddr
+	if kind == KindBPOS1 {
+		own, def = EnvBPOS1Addr, DefaultBPOS1Addr
+	}
+	for _, k := range []string{own, EnvAddr} {
+		if v := os.Getenv(k); v != "" {
+			return v
+		}
+	}
+	return def
 }
