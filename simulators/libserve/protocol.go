@@ -95,6 +95,9 @@ func sigs(kind string) map[string]string {
 // DecodeRequest decodes and validates one request body of a server of the given kind. The
 // error is a *ProtocolError wrapping ErrUnknownCall, ErrBadArgs or the JSON error.
 func DecodeRequest(kind string, body []byte) (*Request, error) {
+	if sigs(kind) == nil {
+		return nil, &ProtocolError{Op: "decode request", Err: fmt.Errorf("no library kind %q", truncate(kind))}
+	}
 	var r Request
 	d := json.NewDecoder(bytes.NewReader(body))
 	d.DisallowUnknownFields()
