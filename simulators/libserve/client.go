@@ -177,12 +177,21 @@ const (
 	EnvAddr       = "UAPOS_SIM_ADDR"
 )
 
+// EnvVar returns the environment variable of kind's own address: EnvPOSAPIAddr or
+// EnvBPOS1Addr.
+func EnvVar(kind string) string {
+	if kind == KindBPOS1 {
+		return EnvBPOS1Addr
+	}
+	return EnvPOSAPIAddr
+}
+
 // AddrFromEnv returns the server address of kind from the environment: EnvPOSAPIAddr or
 // EnvBPOS1Addr, else EnvAddr, else DefaultPOSAPIAddr or DefaultBPOS1Addr.
 func AddrFromEnv(kind string) string {
-	own, def := EnvPOSAPIAddr, DefaultPOSAPIAddr
+	own, def := EnvVar(kind), DefaultPOSAPIAddr
 	if kind == KindBPOS1 {
-		own, def = EnvBPOS1Addr, DefaultBPOS1Addr
+		def = DefaultBPOS1Addr
 	}
 	for _, k := range []string{own, EnvAddr} {
 		if v := os.Getenv(k); v != "" {
