@@ -147,7 +147,7 @@ func serve(t *testing.T, s *libserve.Server) string {
 func TestCProgramPOSAPI(t *testing.T) {
 	artifacts(t)
 	sim := posapisim.New(posapisim.Config{})
-	env := libserve.EnvPOSAPIAddr + "=" + serve(t, libserve.NewPOSAPI(sim))
+	env := libserve.EnvPOSAPIAddr + "=" + serve(t, libserve.NewPOSAPI(sim, libserve.Config{}))
 	lib := built.posapi
 
 	out := drive(t, env, 0, built.drivePOS, lib, "purchase", "12345")
@@ -199,7 +199,7 @@ func TestCProgramPOSAPI(t *testing.T) {
 func TestCProgramBPOS1(t *testing.T) {
 	artifacts(t)
 	sim := bpos1sim.NewLibrary(bpos1sim.Config{Declines: map[uint32]uint32{777: 51}})
-	env := libserve.EnvBPOS1Addr + "=" + serve(t, libserve.NewBPOS1(sim))
+	env := libserve.EnvBPOS1Addr + "=" + serve(t, libserve.NewBPOS1(sim, libserve.Config{}))
 	lib := built.bpos1
 
 	out := drive(t, env, 0, built.driveBPOS, lib, "purchase", "12345", "1")
@@ -255,7 +255,7 @@ func TestCProgramBPOS1(t *testing.T) {
 // fail without a terminal.
 func TestCProgramNoSimulator(t *testing.T) {
 	artifacts(t)
-	s := libserve.NewPOSAPI(posapisim.New(posapisim.Config{}))
+	s := libserve.NewPOSAPI(posapisim.New(posapisim.Config{}), libserve.Config{})
 	addr := serve(t, s)
 	s.Close()
 	out := drive(t, libserve.EnvAddr+"="+addr, 1, built.drivePOS, built.posapi, "z")

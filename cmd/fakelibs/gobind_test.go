@@ -42,7 +42,7 @@ func runChild(t *testing.T, kind, lib, addrEnv string) string {
 func TestGoBindingPOSAPI(t *testing.T) {
 	artifacts(t)
 	sim := posapisim.New(posapisim.Config{})
-	out := runChild(t, "posapi", built.posapi, libserve.EnvPOSAPIAddr+"="+serve(t, libserve.NewPOSAPI(sim)))
+	out := runChild(t, "posapi", built.posapi, libserve.EnvPOSAPIAddr+"="+serve(t, libserve.NewPOSAPI(sim, libserve.Config{})))
 	// The child paid 2500 and closed the day.
 	if sim.Charges() != 1 || sim.Opens() != 3 || len(sim.Records()) != 0 || sim.OpenSessions() != 0 {
 		t.Fatalf("ledger: charges %d, opens %d, journal %+v\n%s", sim.Charges(), sim.Opens(), sim.Records(), out)
@@ -55,7 +55,7 @@ func TestGoBindingPOSAPI(t *testing.T) {
 func TestGoBindingBPOS1(t *testing.T) {
 	artifacts(t)
 	sim := bpos1sim.NewLibrary(bpos1sim.Config{})
-	out := runChild(t, "bpos1", built.bpos1, libserve.EnvBPOS1Addr+"="+serve(t, libserve.NewBPOS1(sim)))
+	out := runChild(t, "bpos1", built.bpos1, libserve.EnvBPOS1Addr+"="+serve(t, libserve.NewBPOS1(sim, libserve.Config{})))
 	if len(sim.Journal()) != 0 || sim.Batch() != 2 || sim.Calls("Confirm") != 2 || sim.Reversed() != 0 {
 		t.Fatalf("ledger: journal %+v, batch %d, confirms %d\n%s", sim.Journal(), sim.Batch(), sim.Calls("Confirm"), out)
 	}

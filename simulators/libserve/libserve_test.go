@@ -27,7 +27,7 @@ func serve(t *testing.T, s *libserve.Server) string {
 // purchase, refund, reversal and close day, checked against the simulator's journal.
 func TestPOSAPIOverTheWire(t *testing.T) {
 	sim := posapisim.New(posapisim.Config{})
-	addr := serve(t, libserve.NewPOSAPI(sim))
+	addr := serve(t, libserve.NewPOSAPI(sim, libserve.Config{}))
 	lib := libserve.NewPOSAPIClient(addr, libserve.ClientConfig{})
 	defer lib.Conn().Close()
 	c, err := posapi.New(lib, posapi.Config{Port: "127.0.0.1:2000"})
@@ -85,7 +85,7 @@ func TestPOSAPIOverTheWire(t *testing.T) {
 // from the reply the answer carried.
 func TestPOSAPIIteration(t *testing.T) {
 	sim := posapisim.New(posapisim.Config{CardSteps: []posapisim.Step{}})
-	addr := serve(t, libserve.NewPOSAPI(sim))
+	addr := serve(t, libserve.NewPOSAPI(sim, libserve.Config{}))
 	lib := libserve.NewPOSAPIClient(addr, libserve.ClientConfig{})
 	h, ok := lib.Open("x", "")
 	if !ok || h == capi.NoHandle {
@@ -120,7 +120,7 @@ func TestPOSAPIIteration(t *testing.T) {
 // TestBPOS1OverTheWire runs the Go BPOS1 driver on a client of a served simulator.
 func TestBPOS1OverTheWire(t *testing.T) {
 	sim := bpos1sim.NewLibrary(bpos1sim.Config{Declines: map[uint32]uint32{777: 51}})
-	addr := serve(t, libserve.NewBPOS1(sim))
+	addr := serve(t, libserve.NewBPOS1(sim, libserve.Config{}))
 	lib := libserve.NewBPOS1Client(addr, libserve.ClientConfig{})
 	defer lib.Conn().Close()
 	c, err := bpos1.New(lib, bpos1.Config{PollInterval: -1})
@@ -167,7 +167,7 @@ func TestBPOS1OverTheWire(t *testing.T) {
 }
 
 func TestWrongKind(t *testing.T) {
-	addr := serve(t, libserve.NewBPOS1(bpos1sim.NewLibrary(bpos1sim.Config{})))
+	addr := serve(t, libserve.NewBPOS1(bpos1sim.NewLibrary(bpos1sim.Config{}), libserve.Config{}))
 	lib := libserve.NewPOSAPIClient(addr, libserve.ClientConfig{})
 	if _, ok := lib.Open("x", ""); ok {
 		t.Fatal("opened a POSAPI session on a BPOS1 server")
@@ -181,7 +181,7 @@ func TestWrongKind(t *testing.T) {
 }
 
 func TestUnreachable(t *testing.T) {
-	s := libserve.NewPOSAPI(posapisim.New(posapisim.Config{}))
+	s := libserve.NewPOSAPI(posapisim.New(posapisim.Config{}), libserve.Config{})
 	addr := serve(t, s)
 	s.Close() // the port is now closed
 	p := libserve.NewPOSAPIClient(addr, libserve.ClientConfig{})

@@ -8,13 +8,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/uapos/uapos/bpos1"
 	"github.com/uapos/uapos/posapi/capi"
 	"github.com/uapos/uapos/simulators/bpos1sim"
+	"github.com/uapos/uapos/simulators/internal/simnet"
 	"github.com/uapos/uapos/simulators/posapisim"
 )
 
@@ -42,27 +43,42 @@ type Server struct {
 	posapi capi.Library
 	bpos1  bpos1.Lib
 	sim    any
+	net    *simnet.Server
+	log    *slog.Logger
+	conns  atomic.Int32
 
+	mu    sync.Mutex
+	addrs []string
+}
+
+// Config configures a server; the zero value works.
+type Config struct {
 	// Logger gets Debug records of connections opening and ending and of refused
-	// requests; nil discards them. Set it before serving.
+	// requests; nil discards them.
 	Logger *slog.Logger
+}
 
-	mu     sync.Mutex
-	closed bool
-	lns    []net.Listener
-	conns  map[io.ReadWriteCloser]struct{}
-	addrs  []string
-	wg     sync.WaitGroup
+func newServer(kind string, cfg Config) *Server {
+	s := &Server{kind: kind, log: cfg.Logger}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.net = simnet.New(simnet.Config{Name: "libserve", Handler: s.serve, Logger: cfg.Logger})
+	return s
 }
 
 // NewPOSAPI returns a server of lib: a *posapisim.Library, or any other capi.Library.
-func NewPOSAPI(lib capi.Library) *Server {
-	return &Server{kind: KindPOSAPI, posapi: lib, sim: lib, conns: map[io.ReadWriteCloser]struct{}{}}
+func NewPOSAPI(lib capi.Library, cfg Config) *Server {
+	s := newServer(KindPOSAPI, cfg)
+	s.posapi, s.sim = lib, lib
+	return s
 }
 
 // NewBPOS1 returns a server of lib: a *bpos1sim.Library, or any other bpos1.Lib.
-func NewBPOS1(lib bpos1.Lib) *Server {
-	return &Server{kind: KindBPOS1, bpos1: lib, sim: lib, conns: map[io.ReadWriteCloser]struct{}{}}
+func NewBPOS1(lib bpos1.Lib, cfg Config) *Server {
+	s := newServer(KindBPOS1, cfg)
+	s.bpos1, s.sim = lib, lib
+	return s
 }
 
 // Start makes the default simulator of kind (KindPOSAPI: posapisim.New(posapisim.Config{});
@@ -77,9 +93,9 @@ func Start(ctx context.Context, kind, addr string) (*Server, error) {
 	var s *Server
 	switch kind {
 	case KindPOSAPI:
-		s = NewPOSAPI(posapisim.New(posapisim.Config{}))
+		s = NewPOSAPI(posapisim.New(posapisim.Config{}), Config{})
 	case KindBPOS1:
-		s = NewBPOS1(bpos1sim.NewLibrary(bpos1sim.Config{}))
+		s = NewBPOS1(bpos1sim.NewLibrary(bpos1sim.Config{}), Config{})
 	default:
 		return nil, fmt.Errorf("libserve: no library simulator %q (have: %s, %s)", kind, KindPOSAPI, KindBPOS1)
 	}
@@ -107,7 +123,8 @@ func (s *Server) Addr() string {
 }
 
 // ListenTCP listens on addr and serves in the background; it returns the address bound.
-// "" means the kind's default address; a host-less address binds 127.0.0.1.
+// "" means the kind's default address; a host-less address binds 127.0.0.1. After Close it
+// returns an error wrapping net.ErrClosed.
 func (s *Server) ListenTCP(addr string) (string, error) {
 	if addr == "" {
 		addr = DefaultPOSAPIAddr
@@ -115,105 +132,26 @@ func (s *Server) ListenTCP(addr string) (string, error) {
 			addr = DefaultBPOS1Addr
 		}
 	}
-	host, port, err := net.SplitHostPort(addr)
+	a, err := s.net.ListenTCP(addr)
 	if err != nil {
-		return "", fmt.Errorf("libserve: listen %q: %w", addr, err)
-	}
-	if host == "" {
-		addr = net.JoinHostPort("127.0.0.1", port)
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", fmt.Errorf("libserve: %w", err)
+		return "", err
 	}
 	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		ln.Close()
-		return "", fmt.Errorf("libserve: listen: %w", net.ErrClosed)
-	}
-	s.lns = append(s.lns, ln)
-	s.addrs = append(s.addrs, ln.Addr().String())
-	s.wg.Add(1)
+	s.addrs = append(s.addrs, a)
 	s.mu.Unlock()
-	go func() {
-		defer s.wg.Done()
-		s.accept(ln)
-	}()
-	return ln.Addr().String(), nil
-}
-
-func (s *Server) accept(ln net.Listener) {
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		s.mu.Lock()
-		if s.closed || len(s.conns) >= MaxConns {
-			s.mu.Unlock()
-			c.Close()
-			continue
-		}
-		s.conns[c] = struct{}{}
-		s.wg.Add(1)
-		s.mu.Unlock()
-		go func() {
-			defer s.wg.Done()
-			s.serve(context.Background(), c)
-		}()
-	}
+	return a, nil
 }
 
 // ServeConn serves one connection (a net.Conn, one end of a net.Pipe) until the peer hangs
 // up, ctx ends or Close; it closes c. It returns nil when the peer hung up, ctx.Err() when
 // ctx ended, and an error wrapping net.ErrClosed after Close.
 func (s *Server) ServeConn(ctx context.Context, c io.ReadWriteCloser) error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		c.Close()
-		return fmt.Errorf("libserve: serve: %w", net.ErrClosed)
-	}
-	s.conns[c] = struct{}{}
-	s.wg.Add(1)
-	s.mu.Unlock()
-	defer s.wg.Done()
-	err := s.serve(ctx, c)
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	s.mu.Lock()
-	closed := s.closed
-	s.mu.Unlock()
-	if closed {
-		return fmt.Errorf("libserve: serve: %w", net.ErrClosed)
-	}
-	if errors.Is(err, io.EOF) {
-		return nil
-	}
-	return err
+	return s.net.Serve(ctx, c)
 }
 
 // Close stops listening, closes every connection and waits for the calls in progress.
 // It is safe to call more than once.
-func (s *Server) Close() error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return nil
-	}
-	s.closed = true
-	for _, ln := range s.lns {
-		ln.Close()
-	}
-	for c := range s.conns {
-		c.Close()
-	}
-	s.mu.Unlock()
-	s.wg.Wait()
-	return nil
-}
+func (s *Server) Close() error { return s.net.Close() }
 
 type deadliner interface {
 	SetReadDeadline(time.Time) error
@@ -227,26 +165,19 @@ type session struct {
 	hello   bool
 }
 
-// serve runs one connection: it returns the error that ended it (io.EOF: the peer hung up).
+// serve runs one connection (the simnet Handler): it returns the error that ended it.
 func (s *Server) serve(ctx context.Context, c io.ReadWriteCloser) error {
-	log := s.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	if s.conns.Add(1) > MaxConns {
+		s.conns.Add(-1)
+		return fmt.Errorf("libserve: more than %d connections", MaxConns)
 	}
-	stop := context.AfterFunc(ctx, func() { c.Close() })
-	defer stop()
+	defer s.conns.Add(-1)
 	ss := &session{handles: map[capi.Handle]bool{}}
 	defer func() {
-		c.Close()
-		s.mu.Lock()
-		delete(s.conns, c)
-		s.mu.Unlock()
 		for h := range ss.handles {
 			s.posapi.Close(h)
 		}
-		log.Debug("libserve: connection ended", "kind", s.kind)
 	}()
-	log.Debug("libserve: connection", "kind", s.kind)
 	dl, _ := c.(deadliner)
 	br := bufio.NewReader(c)
 	var out []byte
@@ -272,7 +203,7 @@ func (s *Server) serve(ctx context.Context, c io.ReadWriteCloser) error {
 			resp, fatal = s.handle(ss, body)
 		}
 		if resp.Err != nil {
-			log.Debug("libserve: request refused", "kind", s.kind, "err", resp.Err.Msg)
+			s.log.Debug("libserve: request refused", "kind", s.kind, "err", resp.Err.Msg)
 		}
 		b, err := json.Marshal(resp)
 		if err == nil && len(b) > MaxResponse {

@@ -119,7 +119,7 @@ func dialRaw(t *testing.T, addr string) (net.Conn, *bufio.Reader) {
 
 // TestServerGoldenFrames pins the server's bytes: hello and pos_open, written by hand.
 func TestServerGoldenFrames(t *testing.T) {
-	addr := serve(t, libserve.NewPOSAPI(posapisim.New(posapisim.Config{})))
+	addr := serve(t, libserve.NewPOSAPI(posapisim.New(posapisim.Config{}), libserve.Config{}))
 	c, br := dialRaw(t, addr)
 	hello := "\x00\x00\x00\x29" + `{"call":"hello","n":[1],"s":["cG9zYXBp"]}` // 41 bytes
 	if _, err := c.Write([]byte(hello)); err != nil {
@@ -178,7 +178,7 @@ func TestClientGoldenFrames(t *testing.T) {
 // TestServerRefusals: a refused request is answered with a typed error; a broken frame
 // ends the connection after its answer.
 func TestServerRefusals(t *testing.T) {
-	addr := serve(t, libserve.NewBPOS1(bpos1sim.NewLibrary(bpos1sim.Config{})))
+	addr := serve(t, libserve.NewBPOS1(bpos1sim.NewLibrary(bpos1sim.Config{}), libserve.Config{}))
 
 	c, br := dialRaw(t, addr)
 	c.Write(frame(`{"call":"Purchase","n":[1,0,1]}`))
@@ -226,7 +226,7 @@ type ended chan struct{}
 
 func (e ended) Enabled(context.Context, slog.Level) bool { return true }
 func (e ended) Handle(_ context.Context, r slog.Record) error {
-	if r.Message == "libserve: connection ended" {
+	if r.Message == "libserve: link ended" {
 		e <- struct{}{}
 	}
 	return nil
@@ -238,9 +238,8 @@ func (e ended) WithGroup(string) slog.Handler      { return e }
 // link of a vendor library dies with its application.
 func TestDisconnectClosesSessions(t *testing.T) {
 	sim := posapisim.New(posapisim.Config{})
-	s := libserve.NewPOSAPI(sim)
 	done := make(ended, 4)
-	s.Logger = slog.New(done)
+	s := libserve.NewPOSAPI(sim, libserve.Config{Logger: slog.New(done)})
 	addr := serve(t, s)
 	lib := libserve.NewPOSAPIClient(addr, libserve.ClientConfig{})
 	if _, ok := lib.Open("x", ""); !ok || sim.OpenSessions() != 1 {
