@@ -194,6 +194,19 @@ func TestCProgramPOSAPI(t *testing.T) {
 	}
 }
 
+// TestCProgramPOSAPIDecline: a host decline reaches the C program with its class and
+// text, and nothing is charged.
+func TestCProgramPOSAPIDecline(t *testing.T) {
+	artifacts(t)
+	sim := posapisim.New(posapisim.Config{Decline: 5})
+	env := libserve.EnvPOSAPIAddr + "=" + serve(t, libserve.NewPOSAPI(sim, libserve.Config{}))
+	out := drive(t, env, 1, built.drivePOS, built.posapi, "purchase", "12345")
+	lines(t, "declined purchase", out, "decline status=5 text=НЕДОСТАТНЬО КОШТІВ", "closed")
+	if sim.Charges() != 0 || len(sim.Records()) != 0 {
+		t.Fatalf("a decline was charged: %d, journal %+v", sim.Charges(), sim.Records())
+	}
+}
+
 // TestCProgramBPOS1: a C program drives the fake libcBPOSLib.so through purchase (and a
 // declined one), refund, void and settlement, checked on the output and the journal.
 func TestCProgramBPOS1(t *testing.T) {

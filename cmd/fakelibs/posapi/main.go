@@ -114,8 +114,12 @@ func uaposfake_pos_get_iter(h C.uintptr_t, first C.int, param *C.char, psize C.i
 		putString(val, vsize, "")
 		return 0
 	}
-	okk, okv := putString(param, psize, k), putString(val, vsize, v)
-	return cbool(okk && okv)
+	if !putString(param, psize, k) || !putString(val, vsize, v) {
+		putString(param, psize, "")
+		putString(val, vsize, "")
+		return 0
+	}
+	return 1
 }
 
 //export uaposfake_pos_error
