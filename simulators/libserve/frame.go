@@ -28,6 +28,7 @@ type ProtocolError struct {
 	Err error
 }
 
+// Error returns "libserve: OP: cause".
 func (e *ProtocolError) Error() string { return "libserve: " + e.Op + ": " + e.Err.Error() }
 
 // Unwrap returns the cause.

@@ -51,6 +51,7 @@ type RemoteError struct {
 	Msg  string `json:"msg"`
 }
 
+// Error returns "libserve: server: CODE: message".
 func (e *RemoteError) Error() string { return "libserve: server: " + e.Code + ": " + e.Msg }
 
 // Codes of RemoteError.
