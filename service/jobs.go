@@ -233,6 +233,9 @@ func (s *Service) runJob(ctx context.Context, j *job, e *terminalEntry, op payme
 		}
 		res, err = dispatch(ctx, pre.t, op, req)
 		pre.release(err)
+		if op.MovesMoney() {
+			s.mon.journalChanged()
+		}
 	} else {
 		// Queued: the running state is set once the gate is taken; the wait ends with the
 		// job's own context (DELETE aborts a queued job too).
