@@ -98,8 +98,9 @@ type terminalEntry struct {
 	// probe is held (a value in it) while the monitor's probe holds the gate: a caller
 	// refused by the gate waits for it to end instead of getting 1105.
 	probe chan struct{}
-	// changed, when set, is told that the live status may have changed.
-	changed func()
+	// changed, when set, is told that the live status may have changed; recheck, when set,
+	// that the link just failed (the live status probes it again soon).
+	changed, recheck func()
 
 	// waiting, when set (tests), is called when a caller starts waiting for the busy gate.
 	waiting func()
@@ -175,13 +176,17 @@ func (e *terminalEntry) acquire(ctx context.Context, wait bool) (payment.Termina
 		return nil, nil, err
 	}
 	return t, func(opErr error) {
-		if linkFailed(opErr) {
+		failed := linkFailed(opErr)
+		if failed {
 			e.drop(opErr)
 		} else {
 			e.setHealth(nil)
 		}
 		e.addActive(-1)
 		leave()
+		if failed && e.recheck != nil {
+			e.recheck()
+		}
 	}, nil
 }
 

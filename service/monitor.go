@@ -2,8 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"reflect"
 	"sync"
@@ -56,11 +54,15 @@ type monitor struct {
 	watchers int
 	stop     context.CancelFunc
 	poke     chan string // devices to read now
+	// quiet holds printers that did not answer until when they are read again on the
+	// regular tick: a write-only printer would otherwise hold the print queue for its
+	// reply time-out every few seconds.
+	quiet map[string]time.Time
 }
 
 func newMonitor(s *Service) *monitor {
 	m := &monitor{s: s, states: map[string]DeviceState{}, versions: map[string]uint64{},
-		changed: make(chan struct{}), poke: make(chan string, 16)}
+		changed: make(chan struct{}), poke: make(chan string, 16), quiet: map[string]time.Time{}}
 	now := time.Now()
 	for _, n := range s.names {
 		v, _ := s.view(n)
@@ -132,8 +134,9 @@ func (m *monitor) watch() func() {
 	}
 }
 
-// poll reads every device at once, then printers every StatusPoll and idle terminals every
-// TerminalProbe, and any device asked for by refreshSoon, until ctx ends.
+// poll reads every device at once, then printers every StatusPoll (a printer that did not
+// answer every TerminalProbe) and idle terminals every TerminalProbe, and any device asked
+// for by refreshSoon, until ctx ends.
 func (m *monitor) poll(ctx context.Context) {
 	s := m.s
 	m.readAll(ctx, true)
@@ -167,6 +170,12 @@ func (m *monitor) readAll(ctx context.Context, terminals bool) {
 		if _, ok := m.s.terminals[n]; ok && !terminals {
 			continue
 		}
+		m.mu.Lock()
+		quiet := time.Now().Before(m.quiet[n])
+		m.mu.Unlock()
+		if quiet {
+			continue
+		}
 		m.read(ctx, n)
 	}
 }
@@ -196,6 +205,12 @@ func (m *monitor) read(ctx context.Context, name string) {
 		pages := p.dev.Roll.Pages()
 		st.Pages = &pages
 	}
+	m.mu.Lock()
+	delete(m.quiet, name)
+	if err != nil {
+		m.quiet[name] = time.Now().Add(s.opts.TerminalProbe)
+	}
+	m.mu.Unlock()
 	if err != nil {
 		st.State = "offline"
 		_, info := s.describeFor(name, err)
@@ -312,21 +327,8 @@ func (s *Service) probeTerminal(ctx context.Context, e *terminalEntry) {
 func (s *Service) events(w http.ResponseWriter, r *http.Request) {
 	leave := s.mon.watch()
 	defer leave()
-	rc := http.NewResponseController(w)
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	send := func(event string, v any) error {
-		b, err := json.Marshal(v)
-		if err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b); err != nil {
-			return err
-		}
-		return nil
-	}
+	stream := startEvents(w)
+	send := stream.send
 	for _, t := range s.terminals {
 		s.terminalState(t)
 	}
@@ -360,13 +362,13 @@ func (s *Service) events(w http.ResponseWriter, r *http.Request) {
 		}
 		journalSent = jv
 		first = false
-		if rc.Flush() != nil {
+		if stream.flush() != nil {
 			return
 		}
 		select {
 		case <-changed:
 		case <-keepAlive.C:
-			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
+			if err := stream.comment("keep-alive"); err != nil {
 				return
 			}
 		case <-s.closing:

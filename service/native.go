@@ -238,23 +238,34 @@ type PrintReply struct {
 	Inexact int    `json:"inexact,omitempty"`
 }
 
-func (s *Service) print(w http.ResponseWriter, r *http.Request, doc func(body []byte) (*escpos.Document, error)) {
+// printerDocument returns the printer in the path and the document the body holds, or writes
+// the error and returns ok false.
+func (s *Service) printerDocument(w http.ResponseWriter, r *http.Request, doc func(body []byte) (*escpos.Document, error)) (*printerEntry, *escpos.Document, bool) {
 	e, err := s.printer(r.PathValue("name"))
 	if err != nil {
 		writeError(w, err, nil)
-		return
+		return nil, nil, false
 	}
 	body, err := jsonBody(r)
 	if err != nil {
 		writeError(w, err, nil)
-		return
+		return nil, nil, false
 	}
 	d, err := doc(body)
 	if err != nil {
 		writeError(w, err, nil)
+		return nil, nil, false
+	}
+	return e, d, true
+}
+
+func (s *Service) print(w http.ResponseWriter, r *http.Request, doc func(body []byte) (*escpos.Document, error)) {
+	e, d, ok := s.printerDocument(w, r, doc)
+	if !ok {
 		return
 	}
 	var rep escpos.Report
+	var err error
 	err = s.printJob(r.Context(), e, func(ctx context.Context, p Printer) error {
 		var err error
 		rep, err = p.Print(ctx, d)

@@ -137,19 +137,8 @@ func Preview(profile string, doc *escpos.Document) ([]byte, escpos.Report, error
 // print it, with its profile and code page in the headers X-Uapos-Profile, X-Uapos-Charset
 // and X-Uapos-Inexact. Nothing is sent to the printer.
 func (s *Service) preview(w http.ResponseWriter, r *http.Request) {
-	e, err := s.printer(r.PathValue("name"))
-	if err != nil {
-		writeError(w, err, nil)
-		return
-	}
-	body, err := jsonBody(r)
-	if err != nil {
-		writeError(w, err, nil)
-		return
-	}
-	doc, err := DecodeDocument(body)
-	if err != nil {
-		writeError(w, err, nil)
+	e, doc, ok := s.printerDocument(w, r, DecodeDocument)
+	if !ok {
 		return
 	}
 	profile := e.dev.Profile

@@ -128,6 +128,7 @@ func New(opts Options) (*Service, error) {
 		}
 		e := &terminalEntry{dev: d, probe: make(chan struct{}, 1)}
 		e.changed = func() { s.terminalState(e) }
+		e.recheck = func() { s.mon.refreshSoon(e.dev.Name) }
 		s.terminals[d.Name] = e
 	}
 	for _, d := range opts.Printers {

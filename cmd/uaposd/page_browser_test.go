@@ -172,6 +172,24 @@ func TestSupportPageInBrowser(t *testing.T) {
 		t.Fatalf("the page's image is %d dots wide, want the TM-T20's 576", imgWidth)
 	}
 
+	// A receipt previewed before printing: the printer's width and code page, nothing printed.
+	do("preview a receipt",
+		chromedp.Click(css(card("prn")+` button[data-act="preview"]`)),
+		chromedp.Click(css(`#preview-form button[type="submit"]`)),
+		chromedp.WaitVisible(css(`#preview-out[data-state="ok"]`)),
+		chromedp.WaitVisible(css(`#preview-img img`)),
+	)
+	previewWidth, err := chromedp.Run(ctx, chromedp.Poll[int](`document.querySelector('#preview-img img').naturalWidth`))
+	if err != nil {
+		fail("the preview's image", err)
+	}
+	if out := text(`#preview-out`); previewWidth != 576 || !strings.Contains(out, "epson-tm-t20") || !strings.Contains(out, "cp1251") {
+		t.Fatalf("preview %d dots wide, %q", previewWidth, out)
+	}
+	if n := len(s.printer().Receipts()); n != 1 {
+		t.Fatalf("the preview printed: %d pages", n)
+	}
+
 	// The drawer, opened from the keyboard: its state changes to open; closed in the
 	// simulator, the service pushes closed.
 	do("open the drawer from the keyboard",
@@ -311,11 +329,16 @@ func TestSupportPageInBrowser(t *testing.T) {
 	if len(requested) < 10 {
 		t.Fatalf("only %d requests seen: %q", len(requested), requested)
 	}
+	blobs := 0
 	for _, raw := range requested {
 		if err := sameHost(raw, base.Host); err != nil {
 			t.Error(err)
 		}
+		if strings.HasPrefix(raw, "blob:") {
+			blobs++
+		}
 	}
+	t.Logf("%d requests (%d of them blob: URLs of fetched images), all to %s", len(requested), blobs, base.Host)
 }
 
 // sameHost checks that a request URL the browser made is the service's: http://HOST/...,
@@ -330,4 +353,20 @@ func sameHost(raw, host string) error {
 		return fmt.Errorf("request to %q: not the service at %s", raw, host)
 	}
 	return nil
+}
+
+// TestSameHost: the network log check refuses any other host, scheme or a data: URL.
+func TestSameHost(t *testing.T) {
+	const host = "127.0.0.1:3939"
+	for _, ok := range []string{"http://127.0.0.1:3939/", "http://127.0.0.1:3939/v1/events", "blob:http://127.0.0.1:3939/4f1c-aa"} {
+		if err := sameHost(ok, host); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"https://127.0.0.1:3939/", "http://127.0.0.1:3940/", "http://fonts.example/x.woff2",
+		"blob:http://evil.example/1", "data:image/png;base64,AAAA", "ws://127.0.0.1:3939/", "http://localhost:3939/"} {
+		if sameHost(bad, host) == nil {
+			t.Errorf("%s passed", bad)
+		}
+	}
 }

@@ -51,15 +51,21 @@
     const dlg = $('#token-dialog');
     const form = $('form', dlg);
     tokenAsked = new Promise((resolve) => {
+      const done = () => {
+        tokenAsked = null;
+        resolve();
+      };
       form.onsubmit = (ev) => {
         ev.preventDefault();
         token = form.elements.token.value.trim();
         sessionStorage.setItem(TOKEN_KEY, token);
         form.reset();
+        dlg.onclose = null;
         dlg.close();
-        tokenAsked = null;
-        resolve();
+        done();
       };
+      // Closed without a token (Esc): the calls go on, and ask again if they must.
+      dlg.onclose = done;
       dlg.showModal();
     });
     return tokenAsked;
@@ -355,7 +361,7 @@
 
   function onEvent(name, data) {
     if (name === 'device') setState(data);
-    if (name === 'journal') loadTransactions();
+    if (name === 'journal') transactionsSoon();
   }
 
   async function stream() {
@@ -516,6 +522,13 @@
       }
     };
     dlg.showModal();
+  }
+
+  // transactionsSoon reloads the transactions once for a burst of journal events.
+  let txTimer = null;
+  function transactionsSoon() {
+    if (txTimer) return;
+    txTimer = setTimeout(() => { txTimer = null; loadTransactions(); }, 300);
   }
 
   let txSeq = 0;
