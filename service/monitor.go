@@ -322,8 +322,9 @@ func (s *Service) probeTerminal(ctx context.Context, e *terminalEntry) {
 // events is GET /v1/events: Server-Sent Events of the devices' live state. It sends an event
 // "device" (a DeviceState) for every device at once, then one for each change, and an event
 // "journal" ({"seq":n}) when journal entries were written. A comment line every 25 s keeps
-// proxies from closing the stream. While anyone watches, printers are read every 5 s and idle
-// terminals pinged every 60 s; busy terminals are never disturbed.
+// proxies from closing the stream. While anyone watches, printers are read every 5 s (one
+// that did not answer, every 60 s) and idle terminals pinged every 60 s; busy terminals are
+// never disturbed, and one whose link just failed is probed again at once.
 func (s *Service) events(w http.ResponseWriter, r *http.Request) {
 	leave := s.mon.watch()
 	defer leave()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -231,5 +232,49 @@ func TestAdvice(t *testing.T) {
 	// A decline is not a device problem: no advice.
 	if _, info := e.svc.describeFor("priv", &payment.Error{Code: payment.CodeEMVDecline}); info.Advice != "" {
 		t.Fatalf("advice on a decline: %+v", info)
+	}
+}
+
+// TestSilentPrinterReadLessOften: a printer that answers no status query (a write-only one)
+// is not read again on every tick: it would hold its print queue for the reply time-out
+// every few seconds.
+func TestSilentPrinterReadLessOften(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	accepted := make(chan struct{}, 16)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted <- struct{}{}
+			go func() { _, _ = io.Copy(io.Discard, c); c.Close() }() // reads, never answers
+		}
+	}()
+	e := newEnv(t, func(o *Options) {
+		o.StatusPoll = 5 * time.Millisecond
+		silent, err := ESCPOSPrinter("silent", "tcp://"+ln.Addr().String(), "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Printers = append(o.Printers, silent)
+	})
+	k := &tracker{t: t, evs: watchEvents(t, e), last: map[string]DeviceState{}}
+	if off := k.state("silent", "offline"); off.Error == nil || off.Error.Advice == "" {
+		t.Fatalf("a silent printer: %+v", off)
+	}
+	// Many ticks later (the other printer's cover changes twice, each read on a tick)...
+	k.state("prn", "ready")
+	e.vp.SetCoverOpen(true)
+	k.state("prn", "cover-open")
+	e.vp.SetCoverOpen(false)
+	k.state("prn", "ready")
+	// ...the silent printer was connected to once.
+	if n := len(accepted); n != 1 {
+		t.Fatalf("the silent printer was opened %d times", n)
 	}
 }

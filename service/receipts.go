@@ -79,8 +79,9 @@ var previewCharsets = map[escpos.Charset]vprinter.Charset{
 	escpos.CP1251: vprinter.WPC1251, escpos.CP1125: vprinter.PC1125, escpos.CP855: vprinter.PC855, escpos.CP866: vprinter.PC866,
 }
 
-// maxPreviewHeight bounds a preview image, in dots (about 2.5 m of paper).
-const maxPreviewHeight = 20000
+// maxPreviewHeight bounds a preview image, in dots (about 1.5 m of paper, 28 MB of pixels
+// at 576 dots).
+const maxPreviewHeight = 12000
 
 // Preview renders doc as the printer with the named profile would print it: the document
 // is encoded with the profile (its width, its code pages, its raster or native codes) and
