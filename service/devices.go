@@ -24,6 +24,10 @@ type TerminalDevice struct {
 	JournalKey string
 	// Merchant is the merchant used when a request names none.
 	Merchant string
+	// URL is the terminal's transport URL (tcp://..., serial://...), for listings and for the
+	// advice the support page gives when the terminal cannot be opened or does not answer;
+	// "" when it has none (a vendor library's own port).
+	URL string
 	// Open connects to the terminal. The service calls it on first use, and again after the
 	// terminal's link failed. The closer (may be nil) releases the link.
 	Open func(ctx context.Context) (payment.Terminal, io.Closer, error)
@@ -39,10 +43,24 @@ type Printer interface {
 // PrinterDevice is a receipt printer the service serves. Its jobs queue: one at a time.
 type PrinterDevice struct {
 	Name string
-	// Profile is the printer profile's name, for listings.
+	// Profile is the printer profile's name, for listings, test pages and previews.
 	Profile string
+	// URL is the printer's transport URL, for listings and advice; "" when unknown.
+	URL string
+	// Roll, when set, is the paper of a simulated printer: the support page shows each
+	// printed page as an image. nil for a real printer.
+	Roll Roll
 	// Open connects to the printer; called on first use and after a failure.
 	Open func(ctx context.Context) (Printer, error)
+}
+
+// Roll is the paper of a simulated printer: the pages it printed, kept as images (the
+// built-in virtual printer, simulators/vprinter, has one).
+type Roll interface {
+	// Pages returns how many cut pages are kept.
+	Pages() int
+	// PagePNG renders page i (0 = the oldest kept) as PNG.
+	PagePNG(i int) ([]byte, error)
 }
 
 // Drawer is a cash drawer on a printer's link; *drawer.Drawer is one.
@@ -71,21 +89,78 @@ type terminalEntry struct {
 	closer io.Closer
 	broken error // why the last link was dropped, for status
 
+	// health is the terminal's last known condition for the live status: nil when the last
+	// open, probe or exchange reached it, else the link error; reached is true once it was.
+	health  error
+	reached bool
+	// active counts the callers holding the gate (not the monitor's probes).
+	active int
+	// probe is held (a value in it) while the monitor's probe holds the gate: a caller
+	// refused by the gate waits for it to end instead of getting 1105.
+	probe chan struct{}
+	// changed, when set, is told that the live status may have changed; recheck, when set,
+	// that the link just failed (the live status probes it again soon).
+	changed, recheck func()
+
 	// waiting, when set (tests), is called when a caller starts waiting for the busy gate.
 	waiting func()
 }
 
-// acquire takes the terminal's gate (1105 at once when busy, or waits when wait is true), opens
-// the terminal if needed, and returns it with the function that releases it: pass the
-// operation's error, and a link failure drops the link so that the next request reopens it.
-func (e *terminalEntry) acquire(ctx context.Context, wait bool) (payment.Terminal, func(error), error) {
+// enter takes the gate: at once, or after the monitor's probe that holds it ends, or (with
+// wait) when it is free.
+func (e *terminalEntry) enter(ctx context.Context, wait bool) (func(), error) {
 	leave, err := e.gate.Enter(ctx, false)
+	if err != nil && e.probe != nil {
+		// A probe pings for a moment: wait for it, as for nothing else.
+		select {
+		case e.probe <- struct{}{}: // no probe runs
+		default:
+			if e.waiting != nil {
+				e.waiting()
+			}
+			select {
+			case e.probe <- struct{}{}:
+			case <-ctx.Done():
+				return nil, err
+			}
+		}
+		<-e.probe
+		leave, err = e.gate.Enter(ctx, false)
+	}
 	if err != nil && wait {
 		if e.waiting != nil {
 			e.waiting()
 		}
 		leave, err = e.gate.Enter(ctx, true)
 	}
+	return leave, err
+}
+
+// setHealth records what the last open, probe or exchange said of the link.
+func (e *terminalEntry) setHealth(err error) {
+	e.mu.Lock()
+	e.health = err
+	if err == nil {
+		e.reached = true
+	}
+	e.mu.Unlock()
+}
+
+// addActive counts a caller in or out of the gate and tells the monitor.
+func (e *terminalEntry) addActive(n int) {
+	e.mu.Lock()
+	e.active += n
+	e.mu.Unlock()
+	if e.changed != nil {
+		e.changed()
+	}
+}
+
+// acquire takes the terminal's gate (1105 at once when busy, or waits when wait is true), opens
+// the terminal if needed, and returns it with the function that releases it: pass the
+// operation's error, and a link failure drops the link so that the next request reopens it.
+func (e *terminalEntry) acquire(ctx context.Context, wait bool) (payment.Terminal, func(error), error) {
+	leave, err := e.enter(ctx, wait)
 	if err != nil {
 		var pe *payment.Error
 		if errors.As(err, &pe) && pe.DeviceText == "" {
@@ -93,16 +168,25 @@ func (e *terminalEntry) acquire(ctx context.Context, wait bool) (payment.Termina
 		}
 		return nil, nil, err
 	}
+	e.addActive(1)
 	t, err := e.open(ctx)
 	if err != nil {
+		e.addActive(-1)
 		leave()
 		return nil, nil, err
 	}
 	return t, func(opErr error) {
-		if linkFailed(opErr) {
+		failed := linkFailed(opErr)
+		if failed {
 			e.drop(opErr)
+		} else {
+			e.setHealth(nil)
 		}
+		e.addActive(-1)
 		leave()
+		if failed && e.recheck != nil {
+			e.recheck()
+		}
 	}, nil
 }
 
@@ -118,12 +202,14 @@ func (e *terminalEntry) open(ctx context.Context) (payment.Terminal, error) {
 	t, c, err := e.dev.Open(ctx)
 	if err != nil {
 		var pe *payment.Error
-		if errors.As(err, &pe) {
-			return nil, err
+		if !errors.As(err, &pe) {
+			err = &payment.Error{Code: payment.CodeConnectFailed, Args: []string{e.dev.Name, payment.RedactPANs(err.Error())}, Err: err}
 		}
-		return nil, &payment.Error{Code: payment.CodeConnectFailed, Args: []string{e.dev.Name, payment.RedactPANs(err.Error())}, Err: err}
+		e.health = err
+		return nil, err
 	}
 	e.t, e.closer, e.broken = t, c, nil
+	e.health, e.reached = nil, true
 	return t, nil
 }
 
@@ -134,7 +220,7 @@ func (e *terminalEntry) drop(why error) {
 	if e.closer != nil {
 		_ = e.closer.Close()
 	}
-	e.t, e.closer, e.broken = nil, nil, why
+	e.t, e.closer, e.broken, e.health = nil, nil, why, why
 }
 
 func (e *terminalEntry) close() {

@@ -61,11 +61,24 @@ type ErrorInfo struct {
 	OutcomeUnknown bool `json:"outcome_unknown,omitempty"`
 	// AskBank is true when the terminal cannot prove the outcome: only the bank can settle it.
 	AskBank bool `json:"ask_bank,omitempty"`
+	// Advice and AdviceUK say what to do, in English and Ukrainian, when the device could not
+	// be opened or did not answer (the advice hwprobe gives: permissions, the baud rate, a
+	// port whose name changed).
+	Advice   string `json:"advice,omitempty"`
+	AdviceUK string `json:"advice_uk,omitempty"`
 }
 
 // describe maps any error the service meets to its HTTP status and the JSON error. It is the
 // one place where errors become wire errors.
 func describe(err error) (int, ErrorInfo) {
+	st, info := describeBare(err)
+	if a, ok := linkAdvice(err); ok {
+		info.Advice, info.AdviceUK = a.EN, a.UK
+	}
+	return st, info
+}
+
+func describeBare(err error) (int, ErrorInfo) {
 	var ie *inputError
 	if errors.As(err, &ie) {
 		st := ie.status

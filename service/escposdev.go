@@ -29,7 +29,7 @@ func ESCPOSPrinter(name, rawURL, profile string, logger *slog.Logger) (PrinterDe
 	if err != nil {
 		return PrinterDevice{}, err
 	}
-	return PrinterDevice{Name: name, Profile: profile, Open: func(ctx context.Context) (Printer, error) {
+	return PrinterDevice{Name: name, Profile: profile, URL: rawURL, Open: func(ctx context.Context) (Printer, error) {
 		c, err := transport.Open(ctx, rawURL)
 		if err != nil {
 			return nil, err

@@ -233,6 +233,9 @@ func (s *Service) runJob(ctx context.Context, j *job, e *terminalEntry, op payme
 		}
 		res, err = dispatch(ctx, pre.t, op, req)
 		pre.release(err)
+		if op.MovesMoney() {
+			s.mon.journalChanged()
+		}
 	} else {
 		// Queued: the running state is set once the gate is taken; the wait ends with the
 		// job's own context (DELETE aborts a queued job too).
@@ -283,6 +286,39 @@ func (s *Service) abortJob(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, j.view())
 }
 
+// eventStream writes Server-Sent Events.
+type eventStream struct {
+	w  http.ResponseWriter
+	rc *http.ResponseController
+}
+
+// startEvents answers 200 with the headers of an event stream.
+func startEvents(w http.ResponseWriter) *eventStream {
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	return &eventStream{w: w, rc: http.NewResponseController(w)}
+}
+
+// send writes one event whose data is v as JSON.
+func (s *eventStream) send(event string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(s.w, "event: %s\ndata: %s\n\n", event, b)
+	return err
+}
+
+// comment writes a comment line (a keep-alive).
+func (s *eventStream) comment(text string) error {
+	_, err := fmt.Fprintf(s.w, ": %s\n\n", text)
+	return err
+}
+
+func (s *eventStream) flush() error { return s.rc.Flush() }
+
 // jobEvents is GET /v1/jobs/{id}/events: Server-Sent Events. Each progress event of the
 // terminal is an event "progress" with {code, text}; the job's state changes are "state"
 // events; the last event is "done" with the whole job. Events seen before the call are
@@ -292,20 +328,12 @@ func (s *Service) jobEvents(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rc := http.NewResponseController(w)
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
+	stream := startEvents(w)
 	send := func(event string, v any) error {
-		b, err := json.Marshal(v)
-		if err != nil {
+		if err := stream.send(event, v); err != nil {
 			return err
 		}
-		if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b); err != nil {
-			return err
-		}
-		return rc.Flush()
+		return stream.flush()
 	}
 	sent, state := 0, ""
 	for {

@@ -25,6 +25,10 @@ type DeviceView struct {
 	// Profile is a printer's profile; Printer is the printer a drawer hangs on.
 	Profile string `json:"profile,omitempty"`
 	Printer string `json:"printer,omitempty"`
+	// URL is the device's transport URL (none for a drawer, which is on its printer's).
+	URL string `json:"url,omitempty"`
+	// Simulated is true for a simulated printer, whose pages are kept as images.
+	Simulated bool `json:"simulated,omitempty"`
 }
 
 // StatusView is GET /v1/devices/{name}.
@@ -69,7 +73,7 @@ func printerStatusOf(st escpos.Status) *PrinterStatus {
 func (s *Service) view(name string) (DeviceView, bool) {
 	if t, ok := s.terminals[name]; ok {
 		caps := t.caps()
-		v := DeviceView{Name: name, Kind: KindTerminal, Protocol: t.dev.Protocol, Bank: string(caps.Bank)}
+		v := DeviceView{Name: name, Kind: KindTerminal, Protocol: t.dev.Protocol, Bank: string(caps.Bank), URL: t.dev.URL}
 		for _, op := range caps.Operations {
 			v.Tasks = append(v.Tasks, int(op))
 		}
@@ -81,7 +85,7 @@ func (s *Service) view(name string) (DeviceView, bool) {
 		return v, true
 	}
 	if p, ok := s.printers[name]; ok {
-		return DeviceView{Name: name, Kind: KindPrinter, Profile: p.dev.Profile}, true
+		return DeviceView{Name: name, Kind: KindPrinter, Profile: p.dev.Profile, URL: p.dev.URL, Simulated: p.dev.Roll != nil}, true
 	}
 	if d, ok := s.drawers[name]; ok {
 		return DeviceView{Name: name, Kind: KindDrawer, Printer: d.dev.Printer}, true
@@ -110,7 +114,7 @@ func (s *Service) deviceStatus(w http.ResponseWriter, r *http.Request) {
 	st := StatusView{DeviceView: v}
 	fail := func(state string, err error) {
 		st.State = state
-		_, info := describe(err)
+		_, info := s.describeFor(name, err)
 		st.Error = &info
 	}
 	switch v.Kind {
@@ -234,30 +238,42 @@ type PrintReply struct {
 	Inexact int    `json:"inexact,omitempty"`
 }
 
-func (s *Service) print(w http.ResponseWriter, r *http.Request, doc func(body []byte) (*escpos.Document, error)) {
+// printerDocument returns the printer in the path and the document the body holds, or writes
+// the error and returns ok false.
+func (s *Service) printerDocument(w http.ResponseWriter, r *http.Request, doc func(body []byte) (*escpos.Document, error)) (*printerEntry, *escpos.Document, bool) {
 	e, err := s.printer(r.PathValue("name"))
 	if err != nil {
 		writeError(w, err, nil)
-		return
+		return nil, nil, false
 	}
 	body, err := jsonBody(r)
 	if err != nil {
 		writeError(w, err, nil)
-		return
+		return nil, nil, false
 	}
 	d, err := doc(body)
 	if err != nil {
 		writeError(w, err, nil)
+		return nil, nil, false
+	}
+	return e, d, true
+}
+
+func (s *Service) print(w http.ResponseWriter, r *http.Request, doc func(body []byte) (*escpos.Document, error)) {
+	e, d, ok := s.printerDocument(w, r, doc)
+	if !ok {
 		return
 	}
 	var rep escpos.Report
+	var err error
 	err = s.printJob(r.Context(), e, func(ctx context.Context, p Printer) error {
 		var err error
 		rep, err = p.Print(ctx, d)
 		return err
 	})
+	s.mon.refreshSoon(e.dev.Name)
 	if err != nil {
-		writeError(w, err, nil)
+		s.writeDeviceError(w, r, err, nil)
 		return
 	}
 	writeJSON(w, http.StatusOK, PrintReply{Printed: true, Charset: string(rep.Charset), Inexact: len(rep.Inexact)})
@@ -319,7 +335,7 @@ func (s *Service) printerStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	ps, err := s.readPrinterStatus(r.Context(), e)
 	if err != nil {
-		writeError(w, err, nil)
+		s.writeDeviceError(w, r, err, nil)
 		return
 	}
 	writeJSON(w, http.StatusOK, ps)
@@ -371,8 +387,9 @@ func (s *Service) openDrawer(w http.ResponseWriter, r *http.Request) {
 		rep.Kicked = true
 		return nil
 	})
+	s.mon.refreshSoon(d.dev.Name)
 	if err != nil {
-		writeError(w, err, nil)
+		s.writeDeviceError(w, r, err, nil)
 		return
 	}
 	if open, err := s.readDrawer(r.Context(), d); err == nil {
@@ -389,7 +406,7 @@ func (s *Service) drawerStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	open, err := s.readDrawer(r.Context(), d)
 	if err != nil {
-		writeError(w, err, nil)
+		s.writeDeviceError(w, r, err, nil)
 		return
 	}
 	writeJSON(w, http.StatusOK, DrawerReply{Open: &open})
@@ -498,6 +515,14 @@ func parseTime(name, v string, end bool) (time.Time, error) {
 func (s *Service) queryTransactions(w http.ResponseWriter, r *http.Request) {
 	qv := r.URL.Query()
 	q := journal.Query{TransactionID: qv.Get("transaction_id"), RRN: qv.Get("rrn")}
+	if v := qv.Get("amount"); v != "" {
+		a, err := payment.ParseAmount(v)
+		if err != nil || a <= 0 {
+			writeError(w, badRequest("amount %q: want hryvnias, as 12.34", trunc(v, 20)), nil)
+			return
+		}
+		q.Amount = a
+	}
 	if dev := qv.Get("device"); dev != "" {
 		e, err := s.terminal(dev)
 		if err != nil {

@@ -45,6 +45,12 @@ type Options struct {
 	MaxBody int64
 	// DrawerPoll is how often wait-closed reads the drawer sensor (0 = 250 ms).
 	DrawerPoll time.Duration
+	// StatusPoll is how often printers and drawers are read for the live status while a
+	// client watches GET /v1/events (0 = DefaultStatusPoll).
+	StatusPoll time.Duration
+	// TerminalProbe is how often idle terminals are pinged for the live status while a
+	// client watches (0 = DefaultTerminalProbe).
+	TerminalProbe time.Duration
 	// Logger receives one record per request (never bodies); nil discards.
 	Logger *slog.Logger
 }
@@ -61,6 +67,7 @@ type Service struct {
 	jobs      *jobs
 	mux       *http.ServeMux
 	routes    []route
+	mon       *monitor
 
 	// base is the context of every device exchange: cancelled only when a graceful stop
 	// runs out of time, so that the adapters abort on the terminal by the protocol's abort.
@@ -69,6 +76,8 @@ type Service struct {
 	inflight sync.WaitGroup
 	mu       sync.Mutex
 	stopping bool
+	// closing is closed when Shutdown begins: the event streams end.
+	closing chan struct{}
 }
 
 // New checks the options and returns the service.
@@ -82,6 +91,12 @@ func New(opts Options) (*Service, error) {
 	if opts.DrawerPoll <= 0 {
 		opts.DrawerPoll = 250 * time.Millisecond
 	}
+	if opts.StatusPoll <= 0 {
+		opts.StatusPoll = DefaultStatusPoll
+	}
+	if opts.TerminalProbe <= 0 {
+		opts.TerminalProbe = DefaultTerminalProbe
+	}
 	s := &Service{
 		opts:      opts,
 		log:       opts.Logger,
@@ -89,6 +104,7 @@ func New(opts Options) (*Service, error) {
 		terminals: map[string]*terminalEntry{},
 		printers:  map[string]*printerEntry{},
 		drawers:   map[string]*drawerEntry{},
+		closing:   make(chan struct{}),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -110,7 +126,10 @@ func New(opts Options) (*Service, error) {
 		if err := taken(d.Name); err != nil {
 			return nil, err
 		}
-		s.terminals[d.Name] = &terminalEntry{dev: d}
+		e := &terminalEntry{dev: d, probe: make(chan struct{}, 1)}
+		e.changed = func() { s.terminalState(e) }
+		e.recheck = func() { s.mon.refreshSoon(e.dev.Name) }
+		s.terminals[d.Name] = e
 	}
 	for _, d := range opts.Printers {
 		if err := taken(d.Name); err != nil {
@@ -133,11 +152,15 @@ func New(opts Options) (*Service, error) {
 	}
 	s.base, s.abort = context.WithCancel(context.Background())
 	s.jobs = newJobs()
+	s.mon = newMonitor(s)
 	s.mux = http.NewServeMux()
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
 		s.mux.HandleFunc(rt.method+" "+rt.path, rt.handler)
 	}
+	// The support page: not part of the API (and not in its document).
+	s.mux.HandleFunc("GET /{$}", s.page)
+	s.mux.Handle("GET /assets/", assetHandler())
 	s.mux.HandleFunc("/", s.notFound)
 	return s, nil
 }
@@ -162,6 +185,7 @@ func (s *Service) routeTable() []route {
 		{"GET", "/v1/openapi.json", s.openAPI},
 		{"GET", "/v1/devices", s.listDevices},
 		{"GET", "/v1/devices/{name}", s.deviceStatus},
+		{"GET", "/v1/events", s.events},
 		{"POST", "/v1/terminals/{name}/jobs", s.startJob},
 		{"GET", "/v1/jobs/{id}", s.getJob},
 		{"GET", "/v1/jobs/{id}/events", s.jobEvents},
@@ -170,6 +194,10 @@ func (s *Service) routeTable() []route {
 		{"POST", "/v1/printers/{name}/text", s.printText},
 		{"POST", "/v1/printers/{name}/cut", s.cut},
 		{"GET", "/v1/printers/{name}/status", s.printerStatus},
+		{"POST", "/v1/printers/{name}/test-page", s.testPage},
+		{"POST", "/v1/printers/{name}/preview", s.preview},
+		{"GET", "/v1/printers/{name}/receipts", s.listReceipts},
+		{"GET", "/v1/printers/{name}/receipts/{index}", s.receiptImage},
 		{"POST", "/v1/drawers/{name}/open", s.openDrawer},
 		{"GET", "/v1/drawers/{name}/status", s.drawerStatus},
 		{"POST", "/v1/drawers/{name}/wait-closed", s.waitDrawerClosed},
@@ -177,6 +205,8 @@ func (s *Service) routeTable() []route {
 		{"POST", "/v1/checkout/return", s.checkoutReturn},
 		{"GET", "/v1/transactions", s.queryTransactions},
 		{"GET", "/v1/transactions/{id}", s.getTransaction},
+		{"POST", "/v1/transactions/{id}/reconcile", s.reconcileTransaction},
+		{"POST", "/v1/transactions/{id}/settle", s.settleTransaction},
 		{"POST", "/dm/execute", s.dmExecute},
 		{"POST", "/dm/execute-prn", s.dmFiscalOnly},
 		{"POST", "/dm/execute-pkg", s.dmFiscalOnly},
@@ -253,7 +283,7 @@ func (s *Service) admit(w http.ResponseWriter, r *http.Request) error {
 	if s.opts.Loopback && !loopbackHost(r.Host) {
 		return &inputError{msg: fmt.Sprintf("host %q is not a loopback name: uaposd listens on loopback only", r.Host), status: http.StatusForbidden}
 	}
-	if origin := r.Header.Get("Origin"); origin != "" {
+	if origin := r.Header.Get("Origin"); origin != "" && !sameOrigin(origin, r) {
 		if !slices.Contains(s.opts.AllowedOrigins, origin) {
 			return &inputError{msg: fmt.Sprintf("origin %q is not allowed (configure allowed_origins)", origin), status: http.StatusForbidden}
 		}
@@ -266,7 +296,7 @@ func (s *Service) admit(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 	}
-	if s.opts.Token != "" {
+	if s.opts.Token != "" && !pageAsset(r) {
 		auth := r.Header.Get("Authorization")
 		tok, ok := strings.CutPrefix(auth, "Bearer ")
 		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.opts.Token)) != 1 {
@@ -275,6 +305,20 @@ func (s *Service) admit(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return nil
+}
+
+// pageAsset reports whether r asks for the support page or one of its files: those are
+// served without the token (the browser cannot send it when it loads a page; the page holds
+// no data), and every call the page makes for data carries it.
+func pageAsset(r *http.Request) bool {
+	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && (r.URL.Path == "/" || strings.HasPrefix(r.URL.Path, "/assets/"))
+}
+
+// sameOrigin reports whether origin is the service's own (the support page's calls): the
+// origin's host is the request's Host, on plain HTTP. The Host check above already refused
+// a name that is not loopback when the service listens on loopback.
+func sameOrigin(origin string, r *http.Request) bool {
+	return r.TLS == nil && origin == "http://"+r.Host
 }
 
 func loopbackHost(hostport string) bool {
@@ -323,6 +367,9 @@ func (s *Service) exchangeContext() (context.Context, context.CancelFunc) {
 // after http.Server.Shutdown has stopped new requests, or alongside it.
 func (s *Service) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
+	if !s.stopping {
+		close(s.closing)
+	}
 	s.stopping = true
 	s.mu.Unlock()
 	done := make(chan struct{})

@@ -140,6 +140,9 @@ func (s *Service) operateIn(waitCtx, ctx context.Context, e *terminalEntry, op p
 	}
 	res, err := dispatch(ctx, t, op, req)
 	release(err)
+	if op.MovesMoney() {
+		s.mon.journalChanged()
+	}
 	if err != nil {
 		s.log.Info("terminal operation failed", "device", e.dev.Name, "op", op.String(), "code", payment.ErrorCode(err))
 	}
@@ -173,7 +176,7 @@ func (s *Service) operationHandler(o terminalOp) http.HandlerFunc {
 		}
 		res, err := s.operate(r.Context(), e, o.op, req, wantWait(r))
 		if err != nil {
-			writeError(w, err, res)
+			s.writeDeviceError(w, r, err, res)
 			return
 		}
 		writeJSON(w, http.StatusOK, resultBody{Result: res})
@@ -318,7 +321,7 @@ func (s *Service) serviceCallHandler(c serviceCall) http.HandlerFunc {
 			if rep != nil {
 				res = rep.Result
 			}
-			writeError(w, err, res)
+			s.writeDeviceError(w, r, err, res)
 			return
 		}
 		writeJSON(w, http.StatusOK, rep)

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/uapos/uapos/internal/advice"
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/transport"
 	"github.com/uapos/uapos/transport/capture"
@@ -33,18 +33,18 @@ const (
 
 // Problems a probe tells apart.
 const (
-	problemClosed      = "closed"       // nothing to connect to: refused, no such port or device
-	problemPermission  = "permission"   // the node exists but may not be opened
-	problemBusy        = "busy"         // another program holds the port
-	problemBadURL      = "bad-url"      // the URL cannot be used
-	problemUnsupported = "unsupported"  // this build or platform cannot open it
-	problemSilent      = "silent"       // opened, but nothing answered any probe
-	problemNonProtocol = "non-protocol" // something answered, in none of the known protocols
-	problemHangup      = "hangup"       // the peer closed the link without answering
-	problemAction      = "action"       // identified, but a write action failed
-	problemNotDevice   = "not-a-device" // the path is a file, a directory or not the device the scheme wants
-	problemRefused     = "refused"      // hwprobe will not send what was asked on this kind of link
-	problemRecord      = "record"       // a --record file could not be created
+	problemClosed      = advice.Closed      // nothing to connect to: refused, no such port or device
+	problemPermission  = advice.Permission  // the node exists but may not be opened
+	problemBusy        = advice.Busy        // another program holds the port
+	problemBadURL      = advice.BadURL      // the URL cannot be used
+	problemUnsupported = advice.Unsupported // this build or platform cannot open it
+	problemSilent      = advice.Silent      // opened, but nothing answered any probe
+	problemNonProtocol = "non-protocol"     // something answered, in none of the known protocols
+	problemHangup      = "hangup"           // the peer closed the link without answering
+	problemAction      = "action"           // identified, but a write action failed
+	problemNotDevice   = advice.NotDevice   // the path is a file, a directory or not the device the scheme wants
+	problemRefused     = "refused"          // hwprobe will not send what was asked on this kind of link
+	problemRecord      = "record"           // a --record file could not be created
 )
 
 // attempt is one protocol tried on a fresh link.
@@ -161,47 +161,11 @@ func (k *keepConn) kept() []byte {
 	return append([]byte(nil), k.buf...)
 }
 
-// classifyOpen turns an Open error into a problem and advice.
-func classifyOpen(url string, err error) (problem, advice string) {
-	scheme, _, _ := strings.Cut(url, "://")
-	var te *transport.Error
-	hint := ""
-	if errors.As(err, &te) {
-		hint = te.Hint
-	}
-	switch {
-	case errors.Is(err, transport.ErrBadURL):
-		return problemBadURL, "write it as tcp://HOST:PORT, serial:///dev/ttyUSB0?baud=115200, usblp:///dev/usb/lp0 or usb://VID:PID"
-	case errors.Is(err, transport.ErrUnsupported):
-		if hint != "" {
-			return problemUnsupported, hint
-		}
-		return problemUnsupported, "this build cannot open it (usb:// needs a build with -tags libusb; usblp:// is Linux only)"
-	case errors.Is(err, transport.ErrPermission), errors.Is(err, fs.ErrPermission):
-		if hint != "" {
-			return problemPermission, hint
-		}
-		return problemPermission, "run hwprobe scan: it prints the group to join and a udev rule"
-	case errors.Is(err, transport.ErrBusy):
-		return problemBusy, "another program holds the port: stop the cash-register application or its driver service, then retry"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return problemClosed, "nothing listens there: check the device is on, its IP address (DHCP may have changed it: reserve it in the router) and its ECR port"
-	case errors.Is(err, transport.ErrNotFound), errors.Is(err, fs.ErrNotExist):
-		return problemClosed, "no such port or device: its name may have changed after re-plugging; run hwprobe scan and pick it by VID:PID"
-	case errors.Is(err, transport.ErrNotSerial):
-		return problemClosed, "that node is not a serial port"
-	case errors.Is(err, transport.ErrNotADevice):
-		return problemNotDevice, "that path is not a device node (nothing was opened or written): give the port or printer node; hwprobe scan lists them"
-	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
-		if scheme == "tcp" {
-			return problemClosed, "no answer to the TCP connect: wrong IP address, the device is off, or a firewall drops it"
-		}
-		return problemClosed, "opening timed out"
-	}
-	if hint != "" {
-		return problemClosed, hint
-	}
-	return problemClosed, "cannot open the link: check the URL, the cable and that the device is on"
+// classifyOpen turns an Open error into a problem and advice (package advice, which
+// uaposd's support page shares).
+func classifyOpen(url string, err error) (problem, text string) {
+	a := advice.Open(url, err)
+	return a.Problem, a.EN
 }
 
 // Link classes: what a link leads to as far as can be told before a byte is sent. The
@@ -324,10 +288,8 @@ func silentAdvice(url, class string, withheld []string) (string, string) {
 		return statusWarn, "a printer on this link answers no status query: it may be write-only or not ESC/POS (Star mode); try --test-print"
 	case len(withheld) > 0:
 		return statusFail, "no answer to the printer status query. If this is a payment terminal, probe again with --kind terminal (or --protocol " + strings.Join(withheld, "|") + "); its handshakes are sent only when asked, because a write-only printer on this port would print them. For a terminal also check the baud rate (JSON and B-POS Light terminals over USB use 115200), the cable and that it is in cash-register (ECR) mode; for a printer try --kind printer --test-print"
-	case strings.HasPrefix(url, "serial:"), strings.HasPrefix(url, "/"), strings.HasPrefix(strings.ToUpper(url), "COM"):
-		return statusFail, "nothing answered: check the baud rate (JSON and B-POS Light terminals over USB use 115200), the cable, and that the terminal is in cash-register (ECR) mode"
 	}
-	return statusFail, "the port accepts connections but nothing answered: is it the device's cash-register port (JSON and B-POS Light terminals: 2000 by default; printers: 9100), and is the ECR protocol enabled on the terminal?"
+	return statusFail, advice.NoAnswer(url).EN
 }
 
 // prober runs the attempts on one URL.

@@ -9,6 +9,7 @@ import (
 	"github.com/uapos/uapos/service"
 	"github.com/uapos/uapos/simulators"
 	"github.com/uapos/uapos/simulators/posapisim"
+	"github.com/uapos/uapos/simulators/vprinter"
 )
 
 // builtin is the embedded default: the built-in simulators on loopback, one terminal per
@@ -57,6 +58,32 @@ func startBuiltin(ctx context.Context, log *slog.Logger, faults map[string][]str
 		service.DeviceConfig{Name: "cash", Kind: service.KindDrawer, Printer: "prn"})
 	b.cfg.Checkout = service.CheckoutConfig{Terminal: "privat", Printer: "prn", Drawer: "cash"}
 	return b, nil
+}
+
+// rolls returns the virtual printer's paper by device name, for the support page.
+func (b *builtin) rolls() map[string]service.Roll {
+	out := map[string]service.Roll{}
+	for name, r := range b.sims {
+		if vp, ok := r.Sim().(*vprinter.Server); ok {
+			out[name] = roll{vp}
+		}
+	}
+	return out
+}
+
+// roll is a virtual printer's paper: the cut pages it keeps.
+type roll struct{ vp *vprinter.Server }
+
+// Pages implements service.Roll.
+func (r roll) Pages() int { return len(r.vp.Receipts()) }
+
+// PagePNG implements service.Roll.
+func (r roll) PagePNG(i int) ([]byte, error) {
+	rs := r.vp.Receipts()
+	if i < 0 || i >= len(rs) {
+		return nil, fmt.Errorf("no page %d: the virtual printer keeps %d", i, len(rs))
+	}
+	return rs[i].PNG()
 }
 
 // Close stops every simulator.

@@ -39,6 +39,9 @@ type wiring struct {
 	// posapiLibs gives a ready POSAPI library by device name (the embedded default's
 	// in-process simulator) instead of loading the configured file.
 	posapiLibs map[string]capi.Library
+	// rolls gives the paper of a simulated printer by device name (the embedded default's
+	// virtual printer), for the support page's receipts.
+	rolls map[string]service.Roll
 }
 
 // options returns the service options for the configuration's devices.
@@ -57,6 +60,7 @@ func (w *wiring) options(cfg *service.Config) (service.Options, error) {
 			if err != nil {
 				return o, fmt.Errorf("printer %s: %w", d.Name, err)
 			}
+			p.Roll = w.rolls[d.Name]
 			o.Printers = append(o.Printers, p)
 		case service.KindDrawer:
 			o.Drawers = append(o.Drawers, service.ESCPOSDrawer(d.Name, d.Printer, drawer.Config{Pin: d.Pin, OpenWhenLow: d.OpenWhenLow, Logger: w.log}))
@@ -154,7 +158,7 @@ func (w *wiring) terminal(d service.DeviceConfig) (service.TerminalDevice, error
 		key = "uaposd:" + d.Name
 	}
 	acfg := adapter.Config{Bank: bank, Journal: w.journal, Key: key, Logger: w.log}
-	dev := service.TerminalDevice{Name: d.Name, Protocol: d.Protocol, Caps: caps, JournalKey: key, Merchant: d.Merchant}
+	dev := service.TerminalDevice{Name: d.Name, Protocol: d.Protocol, Caps: caps, JournalKey: key, Merchant: d.Merchant, URL: d.URL}
 	switch d.Protocol {
 	case "privatjson":
 		pcfg := privatjson.Config{Logger: w.log, SingleConnection: !strings.HasPrefix(d.URL, "tcp:")}

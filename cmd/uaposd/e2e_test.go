@@ -44,13 +44,19 @@ func (s *syncBuffer) String() string {
 
 func startStack(t *testing.T, faults map[string][]string, args ...string) *stack {
 	t.Helper()
+	return startStackHooks(t, &hooks{faults: faults}, args...)
+}
+
+// startStackHooks is startStack with hooks (their ready is set here).
+func startStackHooks(t *testing.T, h *hooks, args ...string) *stack {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &stack{t: t, out: &syncBuffer{}, stop: cancel, done: make(chan int, 1)}
 	ready := make(chan struct{})
-	h := &hooks{faults: faults, ready: func(addr string, b *builtin) {
+	h.ready = func(addr string, b *builtin) {
 		s.url, s.b = "http://"+addr, b
 		close(ready)
-	}}
+	}
 	go func() {
 		s.done <- run(ctx, append([]string{"-listen", "127.0.0.1:0", "-log-level", "warn"}, args...), s.out, s.out, h)
 	}()

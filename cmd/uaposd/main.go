@@ -54,6 +54,8 @@ flags:
 type hooks struct {
 	faults map[string][]string // simulator faults by device name
 	ready  func(addr string, b *builtin)
+	// statusPoll, when set, is how often the live status reads the printers.
+	statusPoll time.Duration
 }
 
 // run is main with its outputs. It returns the exit code: 0 after a graceful stop, 1 on a
@@ -135,7 +137,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, h *hooks)
 		}
 		defer b.Close()
 		cfg.Devices, cfg.Checkout = b.cfg.Devices, b.cfg.Checkout
-		w.fast, w.posapiLibs = true, b.libs
+		w.fast, w.posapiLibs, w.rolls = true, b.libs, b.rolls()
 		intro = append(intro, "uaposd: no configuration file (-config): serving the built-in simulators on loopback, no hardware involved")
 	}
 	// The journal: durable SQLite, except for the built-in simulators, whose banks live in
@@ -169,6 +171,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, h *hooks)
 	opts.Loopback = service.IsLoopback(addr)
 	opts.AllowedOrigins = cfg.AllowedOrigins
 	opts.OperationTimeout = cfg.OperationTimeout
+	opts.StatusPoll = h.statusPoll
 	svc, err := service.New(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "uaposd: %v\n", err)
