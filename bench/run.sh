@@ -18,6 +18,8 @@
 #   JOURNAL=0          skip the journal section; JOURNAL_ONLY=1 runs only it (no node needed)
 #   JOURNAL_COUNT=3    -count of the journal benchmarks (each figure is the median)
 #   UAPOS_BENCH_DIR    where the journal's 1,000,000-entry fixture goes (about 2 GB; default TMPDIR)
+#   SERVICE=0          skip the uaposd load section; SERVICE_ONLY=1 runs only it (no node needed)
+#   SERVICE_LOAD=10000 purchases in the uaposd load run
 set -euo pipefail
 
 COUNT=${COUNT:-5}
@@ -73,8 +75,38 @@ journal_section() {
 		}' "$out"
 	rm -f "$out"
 }
+# Service (issue 18): 200 concurrent HTTP clients over 20 simulated PrivatBank terminals through
+# uaposd, then the service's own cost per purchase against the direct library call on the same
+# simulator, both measured in the same run. Prints its own markdown table.
+service_section() {
+	local out
+	out=$(mktemp "${TMPDIR:-/tmp}/uapos-bench-service.XXXXXX")
+	say "Go: uaposd load, ${SERVICE_LOAD:-10000} purchases"
+	if ! UAPOSD_LOAD=${SERVICE_LOAD:-10000} go test -run '^$' -bench '^BenchmarkLoad$' -benchtime 1x ./cmd/uaposd >"$out" 2>&1; then
+		cat "$out" >&2
+		rm -f "$out"
+		die "service benchmark failed"
+	fi
+	printf '\n## Service (%s)\n\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+	awk '
+		/^BenchmarkLoad/ { for (i = 3; i < NF; i += 2) v[$(i+1)] = $i }
+		/double charges/ { sub(/^[ \t]*load_test.go:[0-9]+: /, ""); facts = $0 }
+		END {
+			print facts "\n"
+			print "| Measure | through uaposd | direct library call | overhead |"
+			print "|---|---:|---:|---:|"
+			printf "| purchase, one client, p50 | %d µs | %d µs | %d µs |\n", v["http-p50-µs"], v["direct-p50-µs"], v["http-p50-µs"] - v["direct-p50-µs"]
+			printf "| purchase, one client, p99 | %d µs | %d µs | %d µs |\n", v["http-p99-µs"], v["direct-p99-µs"], v["http-p99-µs"] - v["direct-p99-µs"]
+			printf "| 200 clients over 20 terminals | %.0f purchases/s | | |\n", v["purchases/s"]
+		}' "$out"
+	rm -f "$out"
+}
 if [ "${JOURNAL_ONLY:-}" = 1 ]; then
 	journal_section
+	exit 0
+fi
+if [ "${SERVICE_ONLY:-}" = 1 ]; then
+	service_section
 	exit 0
 fi
 
@@ -149,4 +181,7 @@ BENCH_DATE=$(date -u '+%Y-%m-%d %H:%M UTC') \
 
 if [ "${JOURNAL:-}" != 0 ]; then
 	journal_section
+fi
+if [ "${SERVICE:-}" != 0 ]; then
+	service_section
 fi
