@@ -14,8 +14,8 @@
 // --terminal-echo) asks for it, and never scans networks: it talks only to the URLs it is
 // given. See protocols/transports.md §5 of the project notes for the feature list.
 //
-// probe sends, on a fresh link each, ESC/POS real-time status (DLE EOT) first; the JSON ECR
-// handshake (PingDevice), B-POS Light's acquirer list (ACQ) and the BPOS1 ping frame follow
+// probe sends, on a fresh link each, ESC/POS real-time status (DLE EOT) first; B-POS Light's
+// acquirer list (ACQ), the JSON ECR handshake (PingDevice) and the BPOS1 ping frame follow
 // only on a link taken to lead to a terminal, never to usblp://, usb:// or a raw print port
 // (docs/probe.md). It tells a closed port, a silent port and a peer speaking something else
 // apart. Its exit
