@@ -361,9 +361,9 @@ func silentAdvice(url, class string, withheld []string) (string, string) {
 	case len(withheld) > 0:
 		return statusFail, "no answer to the printer status query. If this is a payment terminal, probe again with --kind terminal (or --protocol " + strings.Join(withheld, "|") + "); its handshakes are sent only when asked, because a write-only printer on this port would print them. For a terminal also check the baud rate (JSON and B-POS Light terminals over USB use 115200), the cable and that it is in cash-register (ECR) mode; for a printer try --kind printer --test-print"
 	case strings.HasPrefix(url, "serial:"), strings.HasPrefix(url, "/"), strings.HasPrefix(strings.ToUpper(url), "COM"):
-		return statusFail, "nothing answered: check the baud rate (JSON and B-POS Light terminals over USB use 115200), the cable, and that the terminal is in cash-register (ECR) mode"
+		return statusFail, "nothing answered: check the baud rate (JSON and B-POS Light terminals over USB use 115200), the cable, and that the terminal is in cash-register (ECR) mode; a terminal slow to answer needs --protocol P, which waits the whole --timeout"
 	}
-	return statusFail, "the port accepts connections but nothing answered: is it the device's cash-register port (JSON and B-POS Light terminals: 2000 by default; printers: 9100), and is the ECR protocol enabled on the terminal?"
+	return statusFail, "the port accepts connections but nothing answered: is it the device's cash-register port (JSON and B-POS Light terminals: 2000 by default; printers: 9100), and is the ECR protocol enabled on the terminal? A terminal slow to answer needs --protocol P, which waits the whole --timeout"
 }
 
 // prober runs the attempts on one URL.
@@ -372,7 +372,6 @@ type prober struct {
 	url       string
 	o         probeOptions
 	r         *probeReport
-	class     string
 	seen      []byte
 	anyHangup bool
 }
@@ -527,8 +526,8 @@ func probeURL(ctx context.Context, url string, o probeOptions) probeReport {
 		}
 		return r
 	}
-	pr := &prober{ctx: ctx, url: url, o: o, r: &r, class: class}
-	identified, done := pr.try(statusPlans(url, class, status, o))
+	pr := &prober{ctx: ctx, url: url, o: o, r: &r}
+	identified, done := pr.try(statusPlans(class, status, o))
 	if done {
 		return r
 	}

@@ -53,6 +53,10 @@ var firstByteWaits = map[string]time.Duration{
 // unlikely case. On other links the query waits for its reply as escpos.Identify does (1 s).
 const statusWaitOnTerminal = 300 * time.Millisecond
 
+// statusReplyWait is the first-byte wait of the printer status query on other links: what
+// escpos.Identify waits for a reply anyway.
+const statusReplyWait = time.Second
+
 // terminalPreference is the order of the terminal protocols on a terminal's link; protocols
 // not named keep their place after these. B-POS Light's probe goes first: an STX terminal of
 // either kind answers it at once, and a BPOS1 terminal's answer is a TLV frame, which moves
@@ -86,7 +90,7 @@ func waitFor(name, class string, o probeOptions) time.Duration {
 		if class == classTerminal {
 			return min(statusWaitOnTerminal, o.timeout)
 		}
-		return 0
+		return min(statusReplyWait, o.timeout)
 	}
 	if w, ok := firstByteWaits[name]; ok && w < o.timeout {
 		return w
@@ -95,7 +99,7 @@ func waitFor(name, class string, o probeOptions) time.Duration {
 }
 
 // statusPlans are the printer status queries, at the URL's own speed.
-func statusPlans(rawURL, class string, ps []*protocol, o probeOptions) []plan {
+func statusPlans(class string, ps []*protocol, o probeOptions) []plan {
 	out := make([]plan, 0, len(ps))
 	for _, p := range ps {
 		out = append(out, plan{p: p, wait: waitFor(p.name, class, o)})
