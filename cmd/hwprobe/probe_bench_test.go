@@ -105,18 +105,8 @@ func BenchmarkProbe(b *testing.B) {
 		if p.newSim == nil || p.identify == nil {
 			continue
 		}
-		targets = append(targets, target{p.name, p.name, func(b *testing.B) string {
-			s, err := p.newSim(nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { s.Close() })
-			addr, err := s.ListenTCP("127.0.0.1:0")
-			if err != nil {
-				b.Fatal(err)
-			}
-			return addr
-		}})
+		name := p.name
+		targets = append(targets, target{name, name, func(b *testing.B) string { return startSimTCP(b, name) }})
 	}
 	targets = append(targets, target{"silent", "", func(b *testing.B) string { return "" }})
 	for _, tg := range targets {

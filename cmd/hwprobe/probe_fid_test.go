@@ -15,7 +15,7 @@ import (
 )
 
 // startSimTCP starts the named protocol's simulator on loopback.
-func startSimTCP(t *testing.T, name string, faults ...string) string {
+func startSimTCP(t testing.TB, name string, faults ...string) string {
 	t.Helper()
 	p, ok := findProtocol(name)
 	if !ok || p.newSim == nil {

@@ -118,23 +118,17 @@ func openTerminal(ctx context.Context, name, url string, bank payment.Bank) (pay
 			return nil, nil, err
 		}
 		return t, func() { c.Close() }, nil
-	case "bposlight":
+	case "bposlight", "bpos1":
 		conn, err := transport.Open(ctx, url)
 		if err != nil {
 			return nil, nil, err
 		}
-		t, err := bposlight.NewTerminal(bposlight.New(conn, bposlight.Config{}), bposlight.TerminalConfig(cfg))
-		if err != nil {
-			conn.Close()
-			return nil, nil, err
+		var t payment.Terminal
+		if name == "bposlight" {
+			t, err = bposlight.NewTerminal(bposlight.New(conn, bposlight.Config{}), bposlight.TerminalConfig(cfg))
+		} else {
+			t, err = bpos1.NewWireTerminal(bpos1.NewWireClient(conn, bpos1.WireConfig{}), bpos1.TerminalConfig(cfg))
 		}
-		return t, func() { conn.Close() }, nil
-	case "bpos1":
-		conn, err := transport.Open(ctx, url)
-		if err != nil {
-			return nil, nil, err
-		}
-		t, err := bpos1.NewWireTerminal(bpos1.NewWireClient(conn, bpos1.WireConfig{}), bpos1.TerminalConfig(cfg))
 		if err != nil {
 			conn.Close()
 			return nil, nil, err
