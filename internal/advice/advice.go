@@ -94,9 +94,9 @@ func Open(url string, err error) Advice {
 // answered: on a serial port the baud rate, the cable and the ECR mode; on TCP the port.
 func NoAnswer(url string) Advice {
 	if strings.HasPrefix(url, "serial:") || strings.HasPrefix(url, "/") || strings.HasPrefix(strings.ToUpper(url), "COM") {
-		return Advice{Silent, "nothing answered: check the baud rate (JSON and B-POS Light terminals over USB use 115200), the cable, and that the terminal is in cash-register (ECR) mode",
-			"ніхто не відповів: перевірте швидкість порту (термінали JSON і B-POS Light через USB працюють на 115200), кабель і що термінал у режимі каси (ECR)"}
+		return Advice{Silent, "nothing answered: check the baud rate (JSON and B-POS Light terminals over USB use 115200), the cable, and that the terminal is in cash-register (ECR) mode; a terminal slow to answer needs --protocol P, which waits the whole --timeout",
+			"ніхто не відповів: перевірте швидкість порту (термінали JSON і B-POS Light через USB працюють на 115200), кабель і що термінал у режимі каси (ECR); повільному терміналу потрібен --protocol P, що чекає весь --timeout"}
 	}
-	return Advice{Silent, "the port accepts connections but nothing answered: is it the device's cash-register port (JSON and B-POS Light terminals: 2000 by default; printers: 9100), and is the ECR protocol enabled on the terminal?",
-		"порт приймає з'єднання, але ніхто не відповів: чи це касовий порт пристрою (термінали JSON і B-POS Light: типово 2000; принтери: 9100) і чи ввімкнено протокол ECR на терміналі?"}
+	return Advice{Silent, "the port accepts connections but nothing answered: is it the device's cash-register port (JSON and B-POS Light terminals: 2000 by default; printers: 9100), and is the ECR protocol enabled on the terminal? A terminal slow to answer needs --protocol P, which waits the whole --timeout",
+		"порт приймає з'єднання, але ніхто не відповів: чи це касовий порт пристрою (термінали JSON і B-POS Light: типово 2000; принтери: 9100) і чи ввімкнено протокол ECR на терміналі? Повільному терміналу потрібен --protocol P, що чекає весь --timeout"}
 }
