@@ -198,7 +198,10 @@ func (l *Link) write(ctx context.Context, b []byte) error {
 	if err == nil {
 		return nil
 	}
-	if n == 0 {
+	// A port whose write did not finish in time (transport.ErrPortDead) may still have put
+	// every byte on the wire: the write runs on, and the device may be acting on it. Only a
+	// write that failed with nothing handed over is "not sent".
+	if n == 0 && !errors.Is(err, transport.ErrPortDead) {
 		err = fmt.Errorf("%w: %w", ErrNotSent, err)
 	}
 	if cerr := ctx.Err(); cerr != nil {
