@@ -18,6 +18,7 @@ import (
 // protocol in the file; and the file replays: the client gets the same answer from the
 // recording as from the simulator.
 func TestCaptureSimulatorSessionIdentifyReplay(t *testing.T) {
+	t.Parallel()
 	sim := privatsim.New(privatsim.Config{})
 	defer sim.Close()
 	simAddr, err := sim.ListenTCP("127.0.0.1:0")

@@ -241,6 +241,7 @@ func TestCaptureFileModeAndOverwrite(t *testing.T) {
 // probe --record files are private too, and a second run does not overwrite them without
 // --force.
 func TestProbeRecordModeAndOverwrite(t *testing.T) {
+	t.Parallel()
 	dev := serve(t, func(c net.Conn) { io.Copy(io.Discard, c) })
 	dir := t.TempDir()
 	o := testOptions(pingProtocol("alpha"))

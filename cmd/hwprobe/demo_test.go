@@ -14,6 +14,7 @@ import (
 // demo shows up, no step fails, and the receipt PNG (when the printer demo is built in) is
 // written and decodes.
 func TestDemo(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "receipt.png")
 	var buf syncBuffer
 	a := &app{stdout: &buf, stderr: &buf}

@@ -18,6 +18,7 @@ import (
 // The demo with every driver's debug logging on (issue 10 item 5): no unmasked card number
 // in anything it prints, its summary or its logs.
 func TestDemoDebugShowsNoCardNumber(t *testing.T) {
+	t.Parallel()
 	var stdout, stderr syncBuffer
 	a := &app{stdout: &stdout, stderr: &stderr}
 	out := filepath.Join(t.TempDir(), "receipt.png")

@@ -87,6 +87,7 @@ func TestProbeSerialTriesBothSpeeds(t *testing.T) {
 
 // A speed given in the URL is used as it is, for every protocol.
 func TestProbeSerialKeepsGivenSpeed(t *testing.T) {
+	t.Parallel()
 	var opened []string
 	o := realOptions()
 	o.timeout = probeTimeout
@@ -174,6 +175,7 @@ func TestProbeTerminalEchoNotAvailable(t *testing.T) {
 // A busy terminal's warning names the terminal and what it is busy with, asked on the link
 // that found it busy (issue 19 item 11).
 func TestProbeBusyTerminalDescribed(t *testing.T) {
+	t.Parallel()
 	addr := startSimTCP(t, "privatjson", "busy")
 	r := probeURL(context.Background(), "tcp://"+addr, realOptions())
 	if r.Status != statusWarn || r.Problem != problemBusy {
@@ -196,6 +198,7 @@ func TestProbeBusyTerminalDescribed(t *testing.T) {
 // attempt that is not the last has a short first-byte wait; and the device never has two
 // connections open at once, because probe lets it see each close before connecting again.
 func TestProbeOrderAndOneConnectionAtATime(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		proto string
 		want  []string

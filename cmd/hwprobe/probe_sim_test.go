@@ -129,6 +129,7 @@ func TestProbeRealProtocolsFailures(t *testing.T) {
 
 // A terminal busy with an operation is identified, with a warning rather than a failure.
 func TestProbeBusyTerminalWarns(t *testing.T) {
+	t.Parallel()
 	p, ok := findProtocol("privatjson")
 	if !ok || p.newSim == nil {
 		t.Skip("privatjson not built in")

@@ -324,6 +324,7 @@ func TestProbeWriteOnlyPrinterGetsStatusQueryOnly(t *testing.T) {
 // The same fake, taken as a terminal's link, does get the terminals' handshakes: the test
 // above would see them.
 func TestProbeTerminalLinkGetsHandshakes(t *testing.T) {
+	t.Parallel()
 	m := &mutePrinter{}
 	o := testOptions(protocols...)
 	o.open, o.kind = m.open, classTerminal
@@ -343,6 +344,7 @@ func TestProbeTerminalLinkGetsHandshakes(t *testing.T) {
 // A device on an unknown link that answers the status query in a terminal's framing (a NAK
 // of the STX link) is no write-only printer: the terminal handshakes follow.
 func TestProbeTerminalFramingAnswerUnlocksHandshakes(t *testing.T) {
+	t.Parallel()
 	m := &mutePrinter{reply: []byte{0x15}}
 	o := testOptions(protocols...)
 	o.open = m.open
@@ -384,6 +386,7 @@ func TestProbeRefusesTerminalFramesToPrinters(t *testing.T) {
 // A silent printer-class link still runs the write actions asked for by flag, so the advice
 // "try --test-print" works.
 func TestProbeTestPrintOnWriteOnlyPrinter(t *testing.T) {
+	t.Parallel()
 	if _, ok := findProtocol("escpos"); !ok {
 		t.Skip("escpos not built in")
 	}
