@@ -90,7 +90,7 @@ func TestNewDoesNotListen(t *testing.T) {
 // Every fault form is accepted with an example value, and the value reaches the Config.
 func TestFaultForms(t *testing.T) {
 	examples := map[string]string{
-		"N": "2", "RC": "51", "LINES": "20", "BYTES": "100", "AMOUNT": "10.00",
+		"N": "2", "RC": "51", "CODE": "51", "LINES": "20", "BYTES": "100", "AMOUNT": "10.00",
 		"DURATION": "10ms", "REQ": "PUR", "NAME": "epson", "AMOUNT:CODE": "500:51",
 	}
 	for _, name := range Names() {
@@ -131,7 +131,13 @@ func TestSpecErrors(t *testing.T) {
 		{Name: "privatjson", Faults: []string{"partial"}},
 		{Name: "privatjson", Faults: []string{"step-delay=soon"}},
 		{Name: "bposlight", Faults: []string{"nak=many"}},
-		{Name: "bpos1", Faults: []string{"decline=500"}},
+		{Name: "bpos1", Faults: []string{"decline=500:x"}},
+		{Name: "bpos1", Faults: []string{"decline=lots"}},
+		{Name: "bposlight", Faults: []string{"partial=10.00"}},    // not expressible
+		{Name: "privatjson", Faults: []string{"corrupt-checksum"}}, // not expressible
+		{Name: "escpos", Faults: []string{"decline"}},              // a terminal's fault
+		{Name: "privatjson", Faults: []string{"paper-out"}},        // a printer's fault
+		{Name: "privatjson", Faults: []string{"busy@0"}},
 		{Name: "escpos", Faults: []string{"paper-out=0"}},
 	} {
 		r, err := New(spec)

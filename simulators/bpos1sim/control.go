@@ -1,0 +1,243 @@
+package bpos1sim
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/uapos/uapos/simulators/control"
+)
+
+// This file is the simulators' side of package control (the wire server and the library
+// model share it through the terminal model): the fault vocabulary, the test amounts, the
+// ledger and the request log.
+
+const partialReason = "the BPOS1 notes document no partial approval: no ResponseCode or property says that an amount was approved in part (bpos1.md §2.2, §2.4)"
+
+// wireSupport is what the provisional native wire makes of the vocabulary.
+var wireSupport = control.Support{
+	Protocol: "bpos1",
+	Words:    control.TerminalWords,
+	NotExpressible: map[string]string{
+		"partial": partialReason,
+		"busy":    "the provisional native wire documents no busy answer (bpos1.md §B); the vendor library's ECRC 7 BUSY is the library model's (bpos1-library)",
+	},
+	Extra: []control.Word{
+		{Name: "drop-request", Form: "drop-request", Meaning: "the next request is ACKed, then the link drops before it is done"},
+	},
+}
+
+// libReason is why the library model cannot express a fault of the bytes below the library.
+const libReason = "the vendor library hands over typed properties, not bytes, and its link to the terminal is not public (bpos1.md §1.1)"
+
+// librarySupport is what the vendor library's API makes of the vocabulary.
+var librarySupport = control.Support{
+	Protocol: "bpos1-library",
+	Words:    control.TerminalWords,
+	NotExpressible: map[string]string{
+		"partial":              partialReason,
+		"disconnect-mid-reply": libReason + ": a reply cut inside the library is a lost reply (drop-reply)",
+		"garbage":              libReason,
+		"corrupt-checksum":     libReason,
+		"nak":                  libReason,
+	},
+}
+
+// ctl is the control.Controller of a wire Server or a Library: their model and support.
+type ctl struct {
+	m       *model
+	support control.Support
+}
+
+var _ control.Controller = ctl{}
+
+// Control returns the wire simulator's control: faults, card, ledger, request log, reset.
+func (s *Server) Control() control.Controller { return ctl{s.m, wireSupport} }
+
+// Control returns the library model's control.
+func (l *Library) Control() control.Controller { return ctl{l.m, librarySupport} }
+
+// Support implements control.Controller.
+func (c ctl) Support() control.Support { return c.support }
+
+// SetFaults implements control.Controller.
+func (c ctl) SetFaults(fs ...control.Fault) error {
+	for i, f := range fs {
+		if err := c.support.Check(f); err != nil {
+			return err
+		}
+		var err error
+		switch f.Name {
+		case "decline":
+			if f.Value == "" {
+				fs[i].Value = "5" // do not honour
+			} else if n, e := strconv.ParseUint(f.Value, 10, 32); e != nil || n == 0 {
+				err = fmt.Errorf("bpos1sim: decline: want a ResponseCode from 1 (as 51 or 1002), got %q", f.Value)
+			}
+		case "slow":
+			_, err = f.Duration()
+		case "nak", "corrupt-checksum":
+			_, err = f.Count(1)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	c.m.armed.Arm(fs...)
+	return nil
+}
+
+// ClearFaults implements control.Controller.
+func (c ctl) ClearFaults() { c.m.armed.Clear() }
+
+// Faults implements control.Controller.
+func (c ctl) Faults() []control.Fault { return c.m.armed.List() }
+
+// PresentCard implements control.Controller.
+func (c ctl) PresentCard() error {
+	select {
+	case c.m.cardIn <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+// Ledger implements control.Controller.
+func (c ctl) Ledger() []control.Charge { return c.m.ledger.List() }
+
+// Requests implements control.Controller.
+func (c ctl) Requests() []control.Request { return c.m.reqlog.List() }
+
+// Reset implements control.Controller: faults, ledger, request log, journal and batch go
+// back to the start.
+func (c ctl) Reset() {
+	c.m.armed.Clear()
+	c.m.ledger.Reset()
+	c.m.reqlog.Reset()
+	c.m.mu.Lock()
+	defer c.m.mu.Unlock()
+	c.m.journal, c.m.receipt, c.m.reversed = nil, "", 0
+	c.m.batch, c.m.invoice = c.m.cfg.FirstBatch, c.m.cfg.FirstInvoice
+}
+
+// opKind is what an operation asks of the terminal, which decides the faults it takes.
+type opKind int
+
+const (
+	opCheck      opKind = iota // Ping: a link check, only sticky faults show
+	opCard                     // Purchase, Refund, CashAdvance: reads a card, goes to the host
+	opVoid                     // Void: goes to the host, reads no card
+	opHost                     // Settlement, CheckConnection: goes to the host
+	opLocal                    // anything else
+	opCardNoHost               // ReadBankCard: reads a card only
+)
+
+// plan is what the armed faults make of one operation.
+type plan struct {
+	silent, drop, busy bool
+	reply              string // "drop-reply", "disconnect-mid-reply", "garbage" or ""
+	corrupt            int    // answers to send with a bad LRC
+	slow               time.Duration
+	waitCard           bool
+	code               uint32 // forced ResponseCode: cashier-abort, host-down, decline
+}
+
+// planFor takes the armed faults that apply to an operation of kind k. wire says whether
+// the wire server asks (it handles silent and nak itself, before its ACK).
+func (m *model) planFor(k opKind, wire bool) plan {
+	var p plan
+	take := func(name string) (control.Fault, bool) { return m.armed.TakeFor(name, k == opCheck) }
+	if wire {
+		if _, ok := take("drop-request"); ok {
+			p.drop = true
+			return p
+		}
+	} else {
+		if _, ok := take("busy"); ok {
+			p.busy = true
+			return p
+		}
+		if _, ok := take("silent"); ok {
+			p.silent = true
+			return p
+		}
+	}
+	if f, ok := take("slow"); ok {
+		p.slow, _ = f.Duration()
+	}
+	for _, name := range []string{"drop-reply", "disconnect-mid-reply", "garbage"} {
+		if _, ok := take(name); ok {
+			p.reply = name
+			break
+		}
+	}
+	if f, ok := take("corrupt-checksum"); ok {
+		p.corrupt, _ = f.Count(1)
+	}
+	if k == opCard || k == opVoid || k == opHost {
+		if _, ok := take("host-down"); ok {
+			p.code = rcNoHost
+		}
+	}
+	if (k == opCard || k == opCardNoHost) && p.code == 0 {
+		if _, ok := take("card-timeout"); ok {
+			p.waitCard = true
+		}
+		if _, ok := take("cashier-abort"); ok {
+			p.code = rcCancelledUser
+		}
+	}
+	if (k == opCard || k == opVoid) && p.code == 0 {
+		if f, ok := take("decline"); ok {
+			n, _ := strconv.ParseUint(f.Value, 10, 32)
+			p.code = uint32(n)
+		}
+	}
+	return p
+}
+
+// testAmount is the ResponseCode a test amount (control.TestAmounts) gives a card
+// operation, 0 for none. Partial approvals are not expressible: such an amount is approved.
+func testAmount(amount uint32) uint32 {
+	o, ok := control.TestAmount(int64(amount))
+	switch {
+	case !ok:
+	case o.Terminal != 0:
+		return uint32(o.Terminal)
+	case o.Host != 0:
+		return uint32(o.Host)
+	}
+	return 0
+}
+
+var ledgerOp = map[uint8]string{txnPurchase: "purchase", txnRefund: "refund", txnVoid: "void", txnCashAdvance: "cash-advance"}
+
+// charge records a record the host saw (approved, or declined with a host code).
+func (m *model) charge(r *Record, ref string) {
+	c := control.Charge{Operation: ledgerOp[r.TxnType], Amount: int64(r.Amount), Outcome: control.Approved,
+		Code: strconv.FormatUint(uint64(r.Response), 10), Invoice: strconv.FormatUint(uint64(r.Invoice), 10),
+		RRN: r.RRN, AuthCode: r.AuthCode, PAN: m.cfg.PAN, Reference: ref}
+	if r.TrnStatus == trnDeclined {
+		if r.Response >= 1000 {
+			return // the terminal's own refusal: the host saw nothing
+		}
+		c.Outcome = control.Declined
+	}
+	m.ledger.Add(c)
+}
+
+// sleepCtx waits d or until ctx ends; false when it ended.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

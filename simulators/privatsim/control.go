@@ -1,0 +1,312 @@
+package privatsim
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/uapos/uapos/simulators/control"
+)
+
+// This file is the simulator's side of package control: the fault vocabulary, the test
+// amounts, the ledger and the request log.
+
+// Control returns the simulator's control: faults, card, ledger, request log, reset.
+func (s *Server) Control() control.Controller { return ctl{s} }
+
+// ctl is the Server's control.Controller (a type of its own: Server.Requests predates it
+// and counts requests).
+type ctl struct{ s *Server }
+
+var _ control.Controller = ctl{}
+
+// support is what the PrivatBank JSON wire makes of the vocabulary.
+var support = control.Support{
+	Protocol: "privatjson",
+	Words:    control.TerminalWords,
+	NotExpressible: map[string]string{
+		"corrupt-checksum": "a frame is JSON ended by 0x00 (privatjson.md §1.2): there is no checksum to corrupt",
+		"nak":              "the JSON ECR protocol has no ACK/NAK: a request is answered by its reply or not at all (privatjson.md §1.2)",
+	},
+	Extra: []control.Word{
+		{Name: "drop-request", Form: "drop-request", Meaning: "the link drops on the next request, before it is done"},
+	},
+}
+
+// Support implements control.Controller.
+func (c ctl) Support() control.Support { return support }
+
+// SetFaults implements control.Controller.
+func (c ctl) SetFaults(fs ...control.Fault) error {
+	for i, f := range fs {
+		if err := support.Check(f); err != nil {
+			return err
+		}
+		switch f.Name {
+		case "decline":
+			code, err := declineCode(f.Value)
+			if err != nil {
+				return err
+			}
+			fs[i].Value = code
+		case "partial":
+			if _, err := f.Kopecks(); err != nil {
+				return err
+			}
+		case "slow":
+			if _, err := f.Duration(); err != nil {
+				return err
+			}
+		}
+	}
+	c.s.armed.Arm(fs...)
+	return nil
+}
+
+// declineCode is a decline fault's code as the wire sends it: four digits ("51" is "0051");
+// "" is do not honour, "0005".
+func declineCode(v string) (string, error) {
+	if v == "" {
+		return "0005", nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 9999 || len(v) > 4 {
+		return "", fmt.Errorf("privatsim: decline: want a response code from 1 to 9999 (as 0051 or 1002), got %q", v)
+	}
+	return fmt.Sprintf("%04d", n), nil
+}
+
+// ClearFaults implements control.Controller.
+func (c ctl) ClearFaults() { c.s.armed.Clear() }
+
+// Faults implements control.Controller.
+func (c ctl) Faults() []control.Fault { return c.s.armed.List() }
+
+// PresentCard implements control.Controller.
+func (c ctl) PresentCard() error { c.s.PresentCard(); return nil }
+
+// Ledger implements control.Controller.
+func (c ctl) Ledger() []control.Charge { return c.s.ledger.List() }
+
+// Requests implements control.Controller.
+func (c ctl) Requests() []control.Request { return c.s.reqlog.List() }
+
+// Reset implements control.Controller: the faults (injected ones too), the ledger, the
+// request log and counters, and the batch journal are cleared; a running card operation is
+// interrupted.
+func (c ctl) Reset() {
+	s := c.s
+	s.armed.Clear()
+	s.ledger.Reset()
+	s.reqlog.Reset()
+	s.mu.Lock()
+	if s.op != nil {
+		s.op.abort()
+	}
+	s.bank = newBank()
+	s.faults = map[string]Fault{}
+	s.requests = map[string]int{}
+	s.nextCode = ""
+	s.mu.Unlock()
+}
+
+// plan is what the armed faults make of one request (not a service message).
+type plan struct {
+	silent, drop, busy bool
+	reply              Fault // FaultLoseReply, FaultCutReply, FaultGarbage or FaultNone
+	slow               time.Duration
+	// card operations
+	holdCard bool
+	code     string // forced response code: cashier-abort, host-down, decline
+	partial  string // partial approval limit, "12.34"
+}
+
+// hostMethods go to the bank: host-down fails them.
+var hostMethods = map[string]bool{"checkconnection": true, "verify": true, "getbalance": true,
+	"withdrawal": true, "withdrawalpartly": true}
+
+// planFor takes the faults that apply to req. busy is true when the terminal already runs an
+// operation (then only silent and drop-request can apply).
+func (s *Server) planFor(req *request, busy bool) plan {
+	var p plan
+	lm := strings.ToLower(req.Method)
+	// PingDevice is the link check (the handshake): only sticky faults show on it.
+	check := lm == "pingdevice"
+	take := func(name string) (control.Fault, bool) { return s.armed.TakeFor(name, check) }
+	if _, ok := take("silent"); ok {
+		p.silent = true
+		return p
+	}
+	if _, ok := take("drop-request"); ok {
+		p.drop = true
+		return p
+	}
+	if busy {
+		return p
+	}
+	if _, ok := take("busy"); ok {
+		p.busy = true
+		return p
+	}
+	if f, ok := take("slow"); ok {
+		p.slow, _ = f.Duration()
+	}
+	for _, rf := range []struct {
+		name string
+		f    Fault
+	}{{"drop-reply", FaultLoseReply}, {"disconnect-mid-reply", FaultCutReply}, {"garbage", FaultGarbage}} {
+		if _, ok := take(rf.name); ok {
+			p.reply = rf.f
+			break
+		}
+	}
+	card := cardOps[lm]
+	void := lm == "withdrawal" || lm == "withdrawalpartly"
+	if (card || hostMethods[lm]) && p.code == "" {
+		if _, ok := take("host-down"); ok {
+			p.code = "1004"
+		}
+	}
+	if card && !void && p.code == "" {
+		if _, ok := take("card-timeout"); ok {
+			p.holdCard = true
+		}
+		if _, ok := take("cashier-abort"); ok {
+			p.code = "1001"
+		}
+	}
+	if card && p.code == "" {
+		if f, ok := take("decline"); ok {
+			p.code = f.Value
+		}
+	}
+	if lm == "purchase" && p.code == "" {
+		if f, ok := take("partial"); ok {
+			k, _ := f.Kopecks()
+			p.partial = money(k)
+		}
+	}
+	return p
+}
+
+// purchaseLike are the methods a test amount applies to: they ask the host for an amount.
+func purchaseLike(lm string) bool {
+	switch lm {
+	case "purchase", "refund", "cashback", "servicerefund", "servicegeneric", "preauthorization":
+		return true
+	}
+	for _, m := range instalmentMethods {
+		if strings.EqualFold(m, lm) {
+			return true
+		}
+	}
+	return false
+}
+
+// testAmount applies the test amounts (control.TestAmounts) to req when no fault or
+// Config.Decline rule decides its outcome: it returns a forced response code or a partial
+// approval limit. The caller holds s.mu.
+func (s *Server) testAmount(req *request, p *plan) {
+	lm := strings.ToLower(req.Method)
+	if p.code != "" || p.partial != "" || !purchaseLike(lm) {
+		return
+	}
+	amount, ok := parseAmount(req.Params["amount"])
+	if !ok {
+		return
+	}
+	if _, ruled := s.cfg.Decline[money(amount)]; ruled {
+		return
+	}
+	o, ok := control.TestAmount(amount)
+	switch {
+	case !ok:
+	case o.Partial:
+		if lm == "purchase" {
+			p.partial = money(amount / 2)
+		}
+	case o.Terminal != 0:
+		p.code = strconv.Itoa(o.Terminal)
+	case o.Host != 0:
+		p.code = fmt.Sprintf("%04d", o.Host)
+	}
+}
+
+// charge records a card operation's reply in the ledger: host approvals and declines (a
+// code below 1000), not the terminal's own refusals, which never reached the bank.
+func (s *Server) charge(req *request, v any) {
+	r, ok := v.(reply)
+	if !ok {
+		return
+	}
+	code := r.Params["responseCode"]
+	n, err := strconv.Atoi(code)
+	if err != nil || n >= 1000 {
+		return
+	}
+	amount, _ := parseAmount(r.Params["amount"])
+	requested, _ := parseAmount(req.Params["amount"])
+	c := control.Charge{Operation: ledgerOp(req.Method), Amount: amount, Requested: requested, Code: code,
+		Invoice: r.Params["invoiceNumber"], RRN: r.Params["rrn"], AuthCode: r.Params["approvalCode"], PAN: r.Params["pan"]}
+	switch {
+	case n == 10:
+		c.Outcome = control.Partial
+	case n == 0:
+		c.Outcome = control.Approved
+	default:
+		c.Outcome, c.Amount = control.Declined, requested
+	}
+	if ledgerOp(req.Method) == "void" {
+		c.Reference = req.Params["invoiceNumber"]
+		c.Requested = 0
+	}
+	s.ledger.Add(c)
+}
+
+func ledgerOp(method string) string {
+	switch strings.ToLower(method) {
+	case "purchase":
+		return "purchase"
+	case "refund", "servicerefund":
+		return "refund"
+	case "withdrawal", "withdrawalpartly":
+		return "void"
+	}
+	return method
+}
+
+// settle records a Verify in the ledger: the approved purchases and refunds of the batch it
+// closes. The caller holds s.mu, before the batch is cleared.
+func (s *Server) settle() {
+	var sum int64
+	for _, t := range s.bank.batch {
+		if t.TrnStatus != "1" {
+			continue
+		}
+		a, _ := parseAmount(t.Amount)
+		switch t.TxnType {
+		case "2":
+			sum -= a
+		case "3":
+		default:
+			sum += a
+		}
+	}
+	s.ledger.Add(control.Charge{Operation: "settlement", Amount: sum, Outcome: control.Approved, Code: "0000"})
+}
+
+// sleep waits d or until the server closes; false when it closed.
+func (s *Server) sleep(d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-s.closing:
+		return false
+	}
+}
