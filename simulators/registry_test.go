@@ -133,7 +133,7 @@ func TestSpecErrors(t *testing.T) {
 		{Name: "bposlight", Faults: []string{"nak=many"}},
 		{Name: "bpos1", Faults: []string{"decline=500:x"}},
 		{Name: "bpos1", Faults: []string{"decline=lots"}},
-		{Name: "bposlight", Faults: []string{"partial=10.00"}},    // not expressible
+		{Name: "bposlight", Faults: []string{"partial=10.00"}},     // not expressible
 		{Name: "privatjson", Faults: []string{"corrupt-checksum"}}, // not expressible
 		{Name: "escpos", Faults: []string{"decline"}},              // a terminal's fault
 		{Name: "privatjson", Faults: []string{"paper-out"}},        // a printer's fault

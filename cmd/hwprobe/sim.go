@@ -28,8 +28,8 @@ const defaultAnswerDelay = time.Second
 // simFlags are the flags of `hwprobe sim`.
 type simFlags struct {
 	listen, faults, control, out, profile string
-	pty, allowRemote, json               bool
-	answerDelay                          time.Duration
+	pty, allowRemote, json                bool
+	answerDelay                           time.Duration
 }
 
 // runSim is `hwprobe sim PROTOCOL|all`.

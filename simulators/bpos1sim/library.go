@@ -45,7 +45,7 @@ type job struct {
 	i     int
 	hang  bool
 	run   func(p plan) outcome
-	p     plan      // what the armed faults make of it (control.go)
+	p     plan // what the armed faults make of it (control.go)
 	delay time.Duration
 	until time.Time // with a delay: the answer is not ready before
 }
@@ -278,7 +278,6 @@ func (l *Library) Cancel() int {
 	}
 	return 0
 }
-
 
 // GetTxnNum fills TxnNum.
 func (l *Library) GetTxnNum() int {

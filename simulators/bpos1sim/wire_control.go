@@ -133,4 +133,3 @@ func requestFields(data []byte) map[string]string {
 	}
 	return out
 }
-

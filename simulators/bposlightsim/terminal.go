@@ -110,7 +110,9 @@ func (s *Server) cardReply(op string, t *Txn) []byte {
 }
 
 // rrnOf and authOf are the simulator's RRN and approval code of a transaction.
-func rrnOf(t *Txn) string  { return fmt.Sprintf("%012d", 100000000000+uint64(t.Batch)*1000+uint64(t.Invoice)) }
+func rrnOf(t *Txn) string {
+	return fmt.Sprintf("%012d", 100000000000+uint64(t.Batch)*1000+uint64(t.Invoice))
+}
 func authOf(t *Txn) string { return fmt.Sprintf("%06d", 100000+t.Invoice) }
 
 // qrReply is the shape of the QR example: RESP=PUR;MID;RC=0;AMOUNT;TID;DATETIM;CARDTYPE=QR;QRDATA;
