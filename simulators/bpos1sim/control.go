@@ -129,7 +129,7 @@ const (
 	opCard                     // Purchase, Refund, CashAdvance: reads a card, goes to the host
 	opVoid                     // Void: goes to the host, reads no card
 	opHost                     // Settlement, CheckConnection: goes to the host
-	opLocal                    // anything else
+	opLocal                    // queries and reports: only sticky faults show
 	opCardNoHost               // ReadBankCard: reads a card only
 )
 
@@ -147,7 +147,8 @@ type plan struct {
 // the wire server asks (it handles silent and nak itself, before its ACK).
 func (m *model) planFor(k opKind, wire bool) plan {
 	var p plan
-	take := func(name string) (control.Fault, bool) { return m.armed.TakeFor(name, k == opCheck) }
+	// A ping, a query or a report shows only sticky faults.
+	take := func(name string) (control.Fault, bool) { return m.armed.TakeFor(name, k == opCheck || k == opLocal) }
 	if wire {
 		if _, ok := take("drop-request"); ok {
 			p.drop = true

@@ -103,7 +103,7 @@ func (s *Server) serveLink(ctx context.Context, c io.ReadWriteCloser) error {
 			continue // a control byte outside an exchange
 		}
 		fields, order, ok := decodeRequest(data)
-		if refused, err := s.frameFaults(sc, data, ok && num(fields, 1, order) == 11); refused || err != nil {
+		if refused, err := s.frameFaults(sc, data, ok && isQuery(fields, order)); refused || err != nil {
 			if err != nil {
 				return err
 			}

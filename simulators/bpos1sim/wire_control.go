@@ -2,6 +2,7 @@ package bpos1sim
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"strconv"
 )
@@ -89,6 +90,18 @@ func (c *simConn) waitCard(card <-chan struct{}) error {
 			}
 		}
 	}
+}
+
+// isQuery reports whether a request is a ping or a service that changes nothing (POS info,
+// X-report): only sticky faults show on those.
+func isQuery(f map[uint32][]byte, order binary.ByteOrder) bool {
+	switch num(f, 1, order) {
+	case 11:
+		return true
+	case 3:
+		return num(f, 27, order) != 1
+	}
+	return false
 }
 
 // requestName names a request for the log: "Purchase", "Settlement", "Ping", or its class.

@@ -120,7 +120,8 @@ type plan struct {
 // planFor takes the armed faults that apply to a request of type op (ACKed already).
 func (s *Server) planFor(op string) plan {
 	var p plan
-	take := func(name string) (control.Fault, bool) { return s.armed.Take(name) }
+	// ACQ is a query: only sticky faults show on it.
+	take := func(name string) (control.Fault, bool) { return s.armed.TakeFor(name, op == "ACQ") }
 	if _, ok := take("drop-request"); ok {
 		p.drop = true
 		return p

@@ -100,8 +100,9 @@ func (ss *session) run() error {
 			continue // the ECR sends the silenced request again: still no answer
 		}
 		ss.silenced = nil
+		query := bytes.HasPrefix(t.data, []byte("REQ=ACQ;"))
 		if ss.naks == 0 {
-			if flt, ok := ss.s.armed.Take("nak"); ok {
+			if flt, ok := ss.s.armed.TakeFor("nak", query); ok {
 				ss.naks, _ = flt.Count(1)
 			}
 		}
@@ -112,7 +113,7 @@ func (ss *session) run() error {
 			}
 			continue
 		}
-		if _, ok := ss.s.armed.Take("silent"); ok {
+		if _, ok := ss.s.armed.TakeFor("silent", query); ok {
 			ss.silenced = t.data // not ACKed, not done, not answered
 			continue
 		}

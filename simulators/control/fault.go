@@ -257,11 +257,12 @@ func (s *Set) Take(name string) (Fault, bool) {
 	return Fault{}, false
 }
 
-// TakeFor is Take for an operation, and for a link check (a ping, a status query) a Peek
-// that only a sticky fault answers: a one-shot fault waits for the operation it is meant
-// for, while a sticky one (a dead or busy terminal) shows on every request.
-func (s *Set) TakeFor(name string, linkCheck bool) (Fault, bool) {
-	if !linkCheck {
+// TakeFor is Take for an operation, and for a query (a ping, a status or journal query, a
+// report) a Peek that only a sticky fault answers: a one-shot fault waits for the operation
+// it is meant for (one that moves money, reads a card or goes to the bank), while a sticky
+// one (a dead or busy terminal) shows on every request.
+func (s *Set) TakeFor(name string, query bool) (Fault, bool) {
+	if !query {
 		return s.Take(name)
 	}
 	f, ok := s.Peek(name)

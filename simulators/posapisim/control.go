@@ -112,7 +112,9 @@ type plan struct {
 // planFor takes the faults that apply to an operation of action a. The caller holds l.mu.
 func (l *Library) planFor(a int) plan {
 	var p plan
-	take := l.armed.Take
+	// STATUS, REPORT and the host list are queries: only sticky faults show on them.
+	query := a == aStatus || a == aReport || a == aHostCount || a == aHostInfo
+	take := func(name string) (control.Fault, bool) { return l.armed.TakeFor(name, query) }
 	card := a == aPayment || a == aReturn || a == aCash || a == aPaymentCash
 	if _, ok := take("silent"); ok {
 		p.silent = true

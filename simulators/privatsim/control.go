@@ -122,6 +122,11 @@ type plan struct {
 	partial  string // partial approval limit, "12.34"
 }
 
+// queries read the terminal's state and change nothing: a one-shot fault waits for an
+// operation.
+var queries = map[string]bool{"pingdevice": true, "getterminalinfo": true, "getreceiptinfo": true,
+	"printreceiptnum": true, "printbatchjournal": true, "audit": true, "verifycopy": true}
+
 // hostMethods go to the bank: host-down fails them.
 var hostMethods = map[string]bool{"checkconnection": true, "verify": true, "getbalance": true,
 	"withdrawal": true, "withdrawalpartly": true}
@@ -131,8 +136,8 @@ var hostMethods = map[string]bool{"checkconnection": true, "verify": true, "getb
 func (s *Server) planFor(req *request, busy bool) plan {
 	var p plan
 	lm := strings.ToLower(req.Method)
-	// PingDevice is the link check (the handshake): only sticky faults show on it.
-	check := lm == "pingdevice"
+	// The link check (PingDevice, the handshake) and queries show only sticky faults.
+	check := queries[lm]
 	take := func(name string) (control.Fault, bool) { return s.armed.TakeFor(name, check) }
 	if _, ok := take("silent"); ok {
 		p.silent = true
