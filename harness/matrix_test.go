@@ -33,7 +33,7 @@ var allOps = []payment.Operation{payment.OpPurchase, payment.OpRefund, payment.O
 
 // faultSpec is how a cell arms its fault: one operation, with the values the cell needs.
 var faultSpec = map[string]string{
-	"partial":          "partial=5.00",      // of the 12.34 purchase
+	"partial":          "partial=5.00",       // of the 12.34 purchase
 	"corrupt-checksum": "corrupt-checksum=3", // every send of the answer: the ECR gives up
 	"nak":              "nak=3",              // every send of the request: the ECR gives up
 	"slow":             "slow=300ms",         // within the protocol's time-outs: it succeeds late
