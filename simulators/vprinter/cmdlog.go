@@ -40,6 +40,9 @@ func (d *Decoder) record(pg *Page, b []byte, n int) {
 			last := &pg.Commands[k-1]
 			if last.Name == "text" && last.Offset+int64(last.Len) == d.off {
 				last.Len += size
+				if k := maxCommandBytes - len(last.Bytes); k > 0 {
+					last.Bytes = append(last.Bytes, b[:min(size, k, len(b))]...)
+				}
 				if len(last.Text)+len(d.runText) <= maxCommandText {
 					last.Text += string(d.runText)
 				}

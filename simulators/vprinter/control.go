@@ -99,7 +99,7 @@ func (c ctl) Ledger() []control.Charge { return []control.Charge{} }
 // recent control.MaxRequests of the pages kept).
 func (c ctl) Requests() []control.Request {
 	var out []control.Request
-	for _, p := range c.s.pages() {
+	for _, p := range c.s.pagesWith(true) {
 		for _, cmd := range p.Commands {
 			f := map[string]string{"offset": strconv.FormatInt(cmd.Offset, 10), "len": strconv.Itoa(cmd.Len),
 				"hex": hex.EncodeToString(cmd.Bytes), "page": strconv.Itoa(p.Index)}
@@ -132,7 +132,7 @@ func (c ctl) Reset() {
 }
 
 // Pages implements control.Printer: the cut pages kept, then the page being printed if it
-// has anything on it.
+// has printed lines.
 func (c ctl) Pages() []control.Page {
 	var out []control.Page
 	for _, p := range c.s.pages() {
@@ -161,16 +161,20 @@ func pageOf(p *Page) control.Page {
 	return cp
 }
 
-// pages returns copies of the cut pages kept and of the current page if it has lines or
-// commands.
-func (s *Server) pages() []*Page {
+// pages returns copies of the cut pages kept and of the current page if it has printed
+// lines.
+func (s *Server) pages() []*Page { return s.pagesWith(false) }
+
+// pagesWith is pages; with commands, the current page also counts when it only has
+// commands (status requests, say).
+func (s *Server) pagesWith(commands bool) []*Page {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []*Page
 	for _, p := range s.dec.Pages() {
 		out = append(out, copyPage(p))
 	}
-	if cur := s.dec.Current(); len(cur.Lines) > 0 || len(cur.Commands) > 0 {
+	if cur := s.dec.Current(); len(cur.Lines) > 0 || commands && len(cur.Commands) > 0 {
 		out = append(out, copyPage(cur))
 	}
 	return out
