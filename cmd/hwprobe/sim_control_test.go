@@ -147,7 +147,7 @@ func terminalCases(proto string) []terminalCase {
 func openTerminal(t *testing.T, proto, addr string) (term payment.Terminal, close func()) {
 	t.Helper()
 	ctx := context.Background()
-	const short = time.Second
+	const short = 500 * time.Millisecond
 	switch proto {
 	case "privatjson", "ssijson":
 		dial := func(ctx context.Context) (transport.Conn, error) { return transport.Open(ctx, "tcp://"+addr) }
@@ -200,6 +200,7 @@ func openTerminal(t *testing.T, proto, addr string) (term payment.Terminal, clos
 // all`, set through the control API from another process; the real driver's typed error
 // and the charge ledger read back through the API.
 func TestSimControlAPIFaults(t *testing.T) {
+	t.Parallel()
 	devs := hwprobeProcess(t, 5, "sim", "all", "--control", "127.0.0.1:0", "--answer-delay", "0")
 	for _, d := range devs {
 		if d.Name == "escpos" {
@@ -299,6 +300,7 @@ func knownKind(proto, fault string, err error) bool {
 // with separate reads gets one byte, then the frame. The client is written here by hand
 // from bposlight.md §1.2 (STX, LL big-endian, data, LRC = XOR of the data).
 func TestSimBposlightSeparateReads(t *testing.T) {
+	t.Parallel()
 	devs := hwprobeProcess(t, 1, "sim", "bposlight", "--json")
 	c, err := net.Dial("tcp", devs[0].Addr)
 	if err != nil {
@@ -355,6 +357,7 @@ func TestSimBposlightSeparateReads(t *testing.T) {
 // process: the pages come back as text, PNG and commands through the API and as files as
 // they are cut; printer faults show in the real-time status.
 func TestSimControlPrinter(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	devs := hwprobeProcess(t, 1, "sim", "escpos", "--json", "--control", "127.0.0.1:0", "--out", dir, "--profile", "xprinter-xp58")
 	d := devs[0]
