@@ -2,11 +2,11 @@ package bpos1sim
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/uapos/uapos/simulators/control"
+	"github.com/uapos/uapos/simulators/internal/simnet"
 )
 
 // This file is the simulators' side of package control (the wire server and the library
@@ -24,7 +24,7 @@ var wireSupport = control.Support{
 		"busy":    "the provisional native wire documents no busy answer (bpos1.md §B); the vendor library's ECRC 7 BUSY is the library model's (bpos1-library)",
 	},
 	Extra: []control.Word{
-		{Name: "drop-request", Form: "drop-request", Meaning: "the next request is ACKed, then the link drops before it is done"},
+		control.DropRequest,
 	},
 }
 
@@ -46,6 +46,7 @@ var librarySupport = control.Support{
 
 // ctl is the control.Controller of a wire Server or a Library: their model and support.
 type ctl struct {
+	*control.State
 	m       *model
 	support control.Support
 }
@@ -53,46 +54,22 @@ type ctl struct {
 var _ control.Controller = ctl{}
 
 // Control returns the wire simulator's control: faults, card, ledger, request log, reset.
-func (s *Server) Control() control.Controller { return ctl{s.m, wireSupport} }
+func (s *Server) Control() control.Controller { return ctl{&s.m.cs, s.m, wireSupport} }
 
 // Control returns the library model's control.
-func (l *Library) Control() control.Controller { return ctl{l.m, librarySupport} }
+func (l *Library) Control() control.Controller { return ctl{&l.m.cs, l.m, librarySupport} }
 
 // Support implements control.Controller.
 func (c ctl) Support() control.Support { return c.support }
 
-// SetFaults implements control.Controller.
+// SetFaults implements control.Controller. A decline without a code is do not honour, 5.
 func (c ctl) SetFaults(fs ...control.Fault) error {
-	for i, f := range fs {
-		if err := c.support.Check(f); err != nil {
-			return err
-		}
-		var err error
-		switch f.Name {
-		case "decline":
-			if f.Value == "" {
-				fs[i].Value = "5" // do not honour
-			} else if n, e := strconv.ParseUint(f.Value, 10, 32); e != nil || n == 0 {
-				err = fmt.Errorf("bpos1sim: decline: want a ResponseCode from 1 (as 51 or 1002), got %q", f.Value)
-			}
-		case "slow":
-			_, err = f.Duration()
-		case "nak", "corrupt-checksum":
-			_, err = f.Count(1)
-		}
-		if err != nil {
-			return err
-		}
+	if err := c.support.CheckAll(fs, "5", 1<<31-1); err != nil {
+		return err
 	}
-	c.m.armed.Arm(fs...)
+	c.Armed.Arm(fs...)
 	return nil
 }
-
-// ClearFaults implements control.Controller.
-func (c ctl) ClearFaults() { c.m.armed.Clear() }
-
-// Faults implements control.Controller.
-func (c ctl) Faults() []control.Fault { return c.m.armed.List() }
 
 // PresentCard implements control.Controller.
 func (c ctl) PresentCard() error {
@@ -103,18 +80,10 @@ func (c ctl) PresentCard() error {
 	return nil
 }
 
-// Ledger implements control.Controller.
-func (c ctl) Ledger() []control.Charge { return c.m.ledger.List() }
-
-// Requests implements control.Controller.
-func (c ctl) Requests() []control.Request { return c.m.reqlog.List() }
-
 // Reset implements control.Controller: faults, ledger, request log, journal and batch go
 // back to the start.
 func (c ctl) Reset() {
-	c.m.armed.Clear()
-	c.m.ledger.Reset()
-	c.m.reqlog.Reset()
+	c.m.cs.Clear()
 	c.m.mu.Lock()
 	defer c.m.mu.Unlock()
 	c.m.journal, c.m.receipt, c.m.reversed = nil, "", 0
@@ -148,7 +117,8 @@ type plan struct {
 func (m *model) planFor(k opKind, wire bool) plan {
 	var p plan
 	// A ping, a query or a report shows only sticky faults.
-	take := func(name string) (control.Fault, bool) { return m.armed.TakeFor(name, k == opCheck || k == opLocal) }
+	query := k == opCheck || k == opLocal
+	take := func(name string) (control.Fault, bool) { return m.cs.Armed.TakeFor(name, query) }
 	if wire {
 		if _, ok := take("drop-request"); ok {
 			p.drop = true
@@ -164,18 +134,8 @@ func (m *model) planFor(k opKind, wire bool) plan {
 			return p
 		}
 	}
-	if f, ok := take("slow"); ok {
-		p.slow, _ = f.Duration()
-	}
-	for _, name := range []string{"drop-reply", "disconnect-mid-reply", "garbage"} {
-		if _, ok := take(name); ok {
-			p.reply = name
-			break
-		}
-	}
-	if f, ok := take("corrupt-checksum"); ok {
-		p.corrupt, _ = f.Count(1)
-	}
+	a := m.cs.Armed.TakeAnswer(query)
+	p.slow, p.reply, p.corrupt = a.Slow, a.Lost, a.Corrupt
 	if k == opCard || k == opVoid || k == opHost {
 		if _, ok := take("host-down"); ok {
 			p.code = rcNoHost
@@ -200,17 +160,7 @@ func (m *model) planFor(k opKind, wire bool) plan {
 
 // testAmount is the ResponseCode a test amount (control.TestAmounts) gives a card
 // operation, 0 for none. Partial approvals are not expressible: such an amount is approved.
-func testAmount(amount uint32) uint32 {
-	o, ok := control.TestAmount(int64(amount))
-	switch {
-	case !ok:
-	case o.Terminal != 0:
-		return uint32(o.Terminal)
-	case o.Host != 0:
-		return uint32(o.Host)
-	}
-	return 0
-}
+func testAmount(amount uint32) uint32 { return uint32(control.TestCode(int64(amount))) }
 
 var ledgerOp = map[uint8]string{txnPurchase: "purchase", txnRefund: "refund", txnVoid: "void", txnCashAdvance: "cash-advance"}
 
@@ -225,20 +175,8 @@ func (m *model) charge(r *Record, ref string) {
 		}
 		c.Outcome = control.Declined
 	}
-	m.ledger.Add(c)
+	m.cs.Charges.Add(c)
 }
 
 // sleepCtx waits d or until ctx ends; false when it ended.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
+func sleepCtx(ctx context.Context, d time.Duration) bool { return simnet.Wait(ctx.Done(), d) }

@@ -85,7 +85,7 @@ func (l *Library) start(name string, k opKind, steps []uint8, run func(p plan) o
 	l.m.mu.Lock()
 	defer l.m.mu.Unlock()
 	l.calls[name]++
-	l.m.reqlog.Add(name, nil)
+	l.m.cs.Log.Add(name, nil)
 	if l.job != nil {
 		return 7 // ECRC_BUSY
 	}

@@ -144,9 +144,7 @@ type model struct {
 
 	// The control (control.go): armed faults, what the bank saw, what was asked, and a
 	// card presented through it.
-	armed  control.Set
-	ledger control.Ledger
-	reqlog control.RequestLog
+	cs     control.State
 	cardIn chan struct{}
 }
 
@@ -192,7 +190,7 @@ func (m *model) beforeCommand(isConfirm bool) {
 			r.confirming = false
 			r.TrnStatus = trnReversed
 			m.reversed++
-			m.ledger.Add(control.Charge{Operation: "reversal", Amount: int64(r.Amount), Outcome: control.Approved,
+			m.cs.Charges.Add(control.Charge{Operation: "reversal", Amount: int64(r.Amount), Outcome: control.Approved,
 				Invoice: strconv.FormatUint(uint64(r.Invoice), 10), Reference: strconv.FormatUint(uint64(r.Invoice), 10)})
 		}
 	}
@@ -286,7 +284,7 @@ func (m *model) void(inv uint32, merch uint8, forced uint32) outcome {
 	}
 	if forced != 0 { // a fault: host-down, decline (control.go)
 		if forced < 1000 {
-			m.ledger.Add(control.Charge{Operation: "void", Amount: int64(orig.Amount), Outcome: control.Declined,
+			m.cs.Charges.Add(control.Charge{Operation: "void", Amount: int64(orig.Amount), Outcome: control.Declined,
 				Code: strconv.FormatUint(uint64(forced), 10), Reference: strconv.FormatUint(uint64(inv), 10)})
 		}
 		return fail(forced, declineText(forced))
@@ -345,7 +343,7 @@ func (m *model) report(merch uint8, settle, print bool) outcome {
 		m.receipt = b.String()
 	}
 	if settle {
-		m.ledger.Add(control.Charge{Operation: "settlement", Amount: int64(t.debitAmt) - int64(t.creditAmt), Outcome: control.Approved, Code: "0"})
+		m.cs.Charges.Add(control.Charge{Operation: "settlement", Amount: int64(t.debitAmt) - int64(t.creditAmt), Outcome: control.Approved, Code: "0"})
 		if merch == 0 {
 			m.journal = nil
 		} else {

@@ -30,7 +30,7 @@ func (s *Server) frameFaults(c *simConn, data []byte, check bool) (refused bool,
 	}
 	c.silenced = nil
 	if c.naks == 0 {
-		if f, ok := s.m.armed.TakeFor("nak", check); ok {
+		if f, ok := s.m.cs.Armed.TakeFor("nak", check); ok {
 			c.naks, _ = f.Count(1)
 		}
 	}
@@ -39,11 +39,11 @@ func (s *Server) frameFaults(c *simConn, data []byte, check bool) (refused bool,
 		_, err := c.rw.Write([]byte{nak})
 		return true, err
 	}
-	if _, ok := s.m.armed.TakeFor("silent", check); ok {
+	if _, ok := s.m.cs.Armed.TakeFor("silent", check); ok {
 		c.silenced = append([]byte(nil), data...)
 		return true, nil
 	}
-	s.m.reqlog.Add(requestName(data), requestFields(data))
+	s.m.cs.Log.Add(requestName(data), requestFields(data))
 	return false, nil
 }
 

@@ -2,11 +2,11 @@ package bposlightsim
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/uapos/uapos/simulators/control"
+	"github.com/uapos/uapos/simulators/internal/simnet"
 )
 
 // This file is the simulator's side of package control: the fault vocabulary, the test
@@ -21,80 +21,44 @@ var support = control.Support{
 		"busy":    "B-POS Light has no busy answer: the spec gives no RC, control byte or message for a terminal busy with another operation (bposlight.md §1.2-§1.4)",
 	},
 	Extra: []control.Word{
-		{Name: "drop-request", Form: "drop-request", Meaning: "the next request is ACKed, then the link drops before it is done"},
+		control.DropRequest,
 		{Name: "no-response", Form: "no-response", Meaning: "the next request is ACKed and never answered; nothing is done"},
 		{Name: "eot", Form: "eot", Meaning: "the next purchase is answered with a bare EOT instead of a frame (rejected or aborted, bposlight.md §2)"},
 	},
 }
 
 // Control returns the simulator's control: faults, card, ledger, request log, reset.
-func (s *Server) Control() control.Controller { return ctl{s} }
+func (s *Server) Control() control.Controller { return ctl{&s.cs, s} }
 
-// ctl is the Server's control.Controller.
-type ctl struct{ s *Server }
+// ctl is the Server's control.Controller. Its ClearFaults leaves the Config faults
+// ([Server.SetFaults]).
+type ctl struct {
+	*control.State
+	s *Server
+}
 
 var _ control.Controller = ctl{}
 
 // Support implements control.Controller.
 func (c ctl) Support() control.Support { return support }
 
-// SetFaults implements control.Controller.
+// SetFaults implements control.Controller. A decline without a code is do not honour, 5.
 func (c ctl) SetFaults(fs ...control.Fault) error {
-	for i, f := range fs {
-		if err := support.Check(f); err != nil {
-			return err
-		}
-		var err error
-		switch f.Name {
-		case "decline":
-			fs[i].Value, err = declineRC(f.Value)
-		case "slow":
-			_, err = f.Duration()
-		case "nak", "corrupt-checksum":
-			_, err = f.Count(1)
-		}
-		if err != nil {
-			return err
-		}
+	if err := support.CheckAll(fs, "5", 999999); err != nil {
+		return err
 	}
-	c.s.armed.Arm(fs...)
+	c.Armed.Arm(fs...)
 	return nil
 }
 
-// declineRC is a decline fault's RC: "" is do not honour (5).
-func declineRC(v string) (string, error) {
-	if v == "" {
-		return "5", nil
-	}
-	n, err := strconv.ParseUint(v, 10, 32)
-	if err != nil || n == 0 {
-		return "", fmt.Errorf("bposlightsim: decline: want an RC from 1 (as 51 or 1002), got %q", v)
-	}
-	return strconv.FormatUint(n, 10), nil
-}
-
-// ClearFaults implements control.Controller; the Config faults ([Server.SetFaults]) stay.
-func (c ctl) ClearFaults() { c.s.armed.Clear() }
-
-// Faults implements control.Controller.
-func (c ctl) Faults() []control.Fault { return c.s.armed.List() }
-
 // PresentCard implements control.Controller.
 func (c ctl) PresentCard() error { c.s.PresentCard(); return nil }
-
-// Ledger implements control.Controller.
-func (c ctl) Ledger() []control.Charge { return c.s.ledger.List() }
-
-// Requests implements control.Controller.
-func (c ctl) Requests() []control.Request { return c.s.reqlog.List() }
 
 // Reset implements control.Controller: faults (the Config ones too), ledger, request log,
 // journal, batch and counters go back to the start.
 func (c ctl) Reset() {
 	s := c.s
-	s.armed.Clear()
-	s.ledger.Reset()
-	s.reqlog.Reset()
+	s.cs.Clear()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.pendingTimer != nil {
@@ -121,7 +85,7 @@ type plan struct {
 func (s *Server) planFor(op string) plan {
 	var p plan
 	// ACQ is a query: only sticky faults show on it.
-	take := func(name string) (control.Fault, bool) { return s.armed.TakeFor(name, op == "ACQ") }
+	take := func(name string) (control.Fault, bool) { return s.cs.Armed.TakeFor(name, op == "ACQ") }
 	if _, ok := take("drop-request"); ok {
 		p.drop = true
 		return p
@@ -130,18 +94,8 @@ func (s *Server) planFor(op string) plan {
 		p.noResponse = true
 		return p
 	}
-	if f, ok := take("slow"); ok {
-		p.slow, _ = f.Duration()
-	}
-	for _, name := range []string{"drop-reply", "disconnect-mid-reply", "garbage"} {
-		if _, ok := take(name); ok {
-			p.reply = name
-			break
-		}
-	}
-	if f, ok := take("corrupt-checksum"); ok {
-		p.corrupt, _ = f.Count(1)
-	}
+	a := s.cs.Armed.TakeAnswer(op == "ACQ")
+	p.slow, p.reply, p.corrupt = a.Slow, a.Lost, a.Corrupt
 	if op == "PUR" || op == "CAN" || op == "SET" {
 		if _, ok := take("host-down"); ok {
 			// 1004 is BPOS1's "no connection with host"; that B-POS Light's RC shares BPOS1's
@@ -171,33 +125,12 @@ func (s *Server) planFor(op string) plan {
 }
 
 // testAmount is the RC a test amount (control.TestAmounts) gives a purchase, 0 for none.
-// Partial approvals are not expressible in B-POS Light: such an amount is approved.
-func testAmount(amount uint64) uint32 {
-	o, ok := control.TestAmount(int64(amount))
-	switch {
-	case !ok:
-	case o.Terminal != 0:
-		return uint32(o.Terminal) // BPOS1's terminal codes; an inference for B-POS Light (bposlight.md §4)
-	case o.Host != 0:
-		return uint32(o.Host)
-	}
-	return 0
-}
+// Partial approvals are not expressible in B-POS Light: such an amount is approved. The
+// terminal codes are BPOS1's; that B-POS Light has them is an inference (bposlight.md §4).
+func testAmount(amount uint64) uint32 { return uint32(control.TestCode(int64(amount))) }
 
 // wait waits d or until ctx ends; false when it ended.
-func wait(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
+func wait(ctx context.Context, d time.Duration) bool { return simnet.Wait(ctx.Done(), d) }
 
 // charge records what the bank saw of t. s.mu is held.
 func (s *Server) charge(op, outcome string, t *Txn, code uint32, ref string) {
@@ -206,7 +139,7 @@ func (s *Server) charge(op, outcome string, t *Txn, code uint32, ref string) {
 	if op != "reversal" {
 		c.RRN, c.AuthCode = rrnOf(t), authOf(t)
 	}
-	s.ledger.Add(c)
+	s.cs.Charges.Add(c)
 }
 
 // declined records a host decline (RC below 1000) of a purchase or a void.
@@ -223,6 +156,6 @@ func (s *Server) declined(op string, req kv, code uint32) {
 		}
 		s.mu.Unlock()
 	}
-	s.ledger.Add(control.Charge{Operation: op, Amount: amount, Outcome: control.Declined, Code: rc(code),
+	s.cs.Charges.Add(control.Charge{Operation: op, Amount: amount, Outcome: control.Declined, Code: rc(code),
 		PAN: s.cfg.PAN, Reference: ref, Time: s.now()})
 }

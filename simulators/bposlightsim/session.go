@@ -102,7 +102,7 @@ func (ss *session) run() error {
 		ss.silenced = nil
 		query := bytes.HasPrefix(t.data, []byte("REQ=ACQ;"))
 		if ss.naks == 0 {
-			if flt, ok := ss.s.armed.TakeFor("nak", query); ok {
+			if flt, ok := ss.s.cs.Armed.TakeFor("nak", query); ok {
 				ss.naks, _ = flt.Count(1)
 			}
 		}
@@ -113,7 +113,7 @@ func (ss *session) run() error {
 			}
 			continue
 		}
-		if _, ok := ss.s.armed.TakeFor("silent", query); ok {
+		if _, ok := ss.s.cs.Armed.TakeFor("silent", query); ok {
 			ss.silenced = t.data // not ACKed, not done, not answered
 			continue
 		}
@@ -125,7 +125,7 @@ func (ss *session) run() error {
 		ss.s.mu.Lock()
 		ss.s.requests = append(ss.s.requests, op)
 		ss.s.mu.Unlock()
-		ss.s.reqlog.Add(op, req.vals)
+		ss.s.cs.Log.Add(op, req.vals)
 		ss.s.log.Debug("bposlightsim: request", "req", op, "ok", ok)
 		if f.DisconnectOn != "" && f.DisconnectOn == op {
 			return errDisconnect

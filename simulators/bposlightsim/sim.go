@@ -94,9 +94,7 @@ type Server struct {
 	waiting       chan struct{}
 
 	// The control (control.go): armed faults, what the bank saw, what was asked.
-	armed  control.Set
-	ledger control.Ledger
-	reqlog control.RequestLog
+	cs control.State
 
 	net *simnet.Server
 }

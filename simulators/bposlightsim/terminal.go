@@ -256,7 +256,7 @@ func (s *Server) settle(req kv) []byte {
 	}
 	mid := s.cfg.MIDs[mi]
 	t := s.totalsLocked(mid)
-	s.ledger.Add(control.Charge{Operation: "settlement", Amount: int64(t.DebAmt) - int64(t.CanAmt), Outcome: control.Approved, Code: rc(0)})
+	s.cs.Charges.Add(control.Charge{Operation: "settlement", Amount: int64(t.DebAmt) - int64(t.CanAmt), Outcome: control.Approved, Code: rc(0)})
 	var b builder
 	u := func(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
 	b.add("RESP", "SET").add("RC", rc(0)).add("MID", mid).add("TID", s.cfg.TIDs[mi]).add("BATCH", u(s.batch))

@@ -64,3 +64,17 @@ func HostClass(host int) int {
 	}
 	return 1
 }
+
+// TestCode is the response code a test amount gives in a protocol that has the terminal's
+// codes and the host's (the terminal code 1002 or 1004, or the host code), 0 for an amount
+// that is approved, partly approved included.
+func TestCode(kopecks int64) int {
+	o, ok := TestAmount(kopecks)
+	switch {
+	case !ok:
+		return 0
+	case o.Terminal != 0:
+		return o.Terminal
+	}
+	return o.Host
+}

@@ -216,3 +216,31 @@ func (l *RequestLog) Reset() {
 	l.list, l.seq = nil, 0
 	l.mu.Unlock()
 }
+
+// State is what every simulator's Controller keeps the same way: the armed faults, the
+// ledger and the request log. A simulator embeds it in its Controller, which then has
+// ClearFaults, Faults, Ledger and Requests.
+type State struct {
+	Armed   Set
+	Charges Ledger
+	Log     RequestLog
+}
+
+// ClearFaults disarms every fault.
+func (s *State) ClearFaults() { s.Armed.Clear() }
+
+// Faults returns the armed faults.
+func (s *State) Faults() []Fault { return s.Armed.List() }
+
+// Ledger returns the charges, oldest first.
+func (s *State) Ledger() []Charge { return s.Charges.List() }
+
+// Requests returns the requests logged, oldest first.
+func (s *State) Requests() []Request { return s.Log.List() }
+
+// Clear empties the faults, the ledger and the log.
+func (s *State) Clear() {
+	s.Armed.Clear()
+	s.Charges.Reset()
+	s.Log.Reset()
+}

@@ -271,3 +271,33 @@ func (s *Set) TakeFor(name string, query bool) (Fault, bool) {
 	}
 	return f, true
 }
+
+// Answer is what the faults that act on any operation's answer make of one operation.
+type Answer struct {
+	// Slow is the extra time before the answer (slow).
+	Slow time.Duration
+	// Lost is "drop-reply", "disconnect-mid-reply", "garbage" or "": how the answer is lost.
+	Lost string
+	// Corrupt is how many times the answer goes out with a bad checksum (corrupt-checksum).
+	Corrupt int
+}
+
+// TakeAnswer takes slow, the first of drop-reply, disconnect-mid-reply and garbage, and
+// corrupt-checksum for one operation (for a query: only sticky ones, see TakeFor). Their
+// values were checked when they were armed.
+func (s *Set) TakeAnswer(query bool) Answer {
+	var a Answer
+	if f, ok := s.TakeFor("slow", query); ok {
+		a.Slow, _ = f.Duration()
+	}
+	for _, name := range []string{"drop-reply", "disconnect-mid-reply", "garbage"} {
+		if _, ok := s.TakeFor(name, query); ok {
+			a.Lost = name
+			break
+		}
+	}
+	if f, ok := s.TakeFor("corrupt-checksum", query); ok {
+		a.Corrupt, _ = f.Count(1)
+	}
+	return a
+}

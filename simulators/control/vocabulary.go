@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -157,4 +158,38 @@ func (s Support) Help() string {
 		fmt.Fprintf(&b, "  %-24s %s (%s only)\n", w.Form, w.Meaning, s.Protocol)
 	}
 	return b.String()
+}
+
+// DropRequest is the word of the simulators whose link can drop a request before it is
+// done (a word of their own: the vocabulary's link faults all come after the operation).
+var DropRequest = Word{Name: "drop-request", Form: "drop-request", Meaning: "the link drops on the next request, before it is done"}
+
+// CheckAll checks every fault with Check, and the values of the vocabulary's words: partial
+// an amount, slow a duration, nak and corrupt-checksum counts, decline a code from 1 to
+// maxCode. A decline without a code gets def.
+func (s Support) CheckAll(fs []Fault, def string, maxCode int) error {
+	for i, f := range fs {
+		if err := s.Check(f); err != nil {
+			return err
+		}
+		var err error
+		switch f.Name {
+		case "decline":
+			if f.Value == "" {
+				fs[i].Value = def
+			} else if n, e := strconv.Atoi(f.Value); e != nil || n < 1 || n > maxCode {
+				err = fmt.Errorf("control: %s: decline: want a response code from 1 to %d, got %q", s.Protocol, maxCode, f.Value)
+			}
+		case "partial":
+			_, err = f.Kopecks()
+		case "slow":
+			_, err = f.Duration()
+		case "nak", "corrupt-checksum":
+			_, err = f.Count(1)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

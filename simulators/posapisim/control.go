@@ -30,48 +30,29 @@ var support = control.Support{
 }
 
 // Control returns the simulator's control: faults, card, ledger, request log, reset.
-func (l *Library) Control() control.Controller { return ctl{l} }
+func (l *Library) Control() control.Controller { return ctl{&l.cs, l} }
 
 // ctl is the Library's control.Controller (a type of its own: Library.Close is pos_close).
-type ctl struct{ l *Library }
+type ctl struct {
+	*control.State
+	l *Library
+}
 
 var _ control.Controller = ctl{}
 
 // Support implements control.Controller.
 func (c ctl) Support() control.Support { return support }
 
-// SetFaults implements control.Controller.
+// SetFaults implements control.Controller. A decline's code is the host's (POSAPI declines
+// carry a class 1-6 and the host's code, posapi.md §1.9: no terminal codes); without one it
+// is do not honour, 05.
 func (c ctl) SetFaults(fs ...control.Fault) error {
-	for i, f := range fs {
-		if err := support.Check(f); err != nil {
-			return err
-		}
-		var err error
-		switch f.Name {
-		case "decline":
-			if f.Value == "" {
-				fs[i].Value = "05" // do not honour
-			} else if n, e := strconv.Atoi(f.Value); e != nil || n < 0 || n > 999 {
-				err = fmt.Errorf("posapisim: decline: want a host code (as 05 or 51): POSAPI declines carry a class 1-6 and the host's code (posapi.md §1.9), no terminal codes; got %q", f.Value)
-			}
-		case "partial":
-			_, err = f.Kopecks()
-		case "slow":
-			_, err = f.Duration()
-		}
-		if err != nil {
-			return err
-		}
+	if err := support.CheckAll(fs, "05", 999); err != nil {
+		return err
 	}
-	c.l.armed.Arm(fs...)
+	c.Armed.Arm(fs...)
 	return nil
 }
-
-// ClearFaults implements control.Controller.
-func (c ctl) ClearFaults() { c.l.armed.Clear() }
-
-// Faults implements control.Controller.
-func (c ctl) Faults() []control.Fault { return c.l.armed.List() }
 
 // PresentCard implements control.Controller.
 func (c ctl) PresentCard() error {
@@ -82,18 +63,10 @@ func (c ctl) PresentCard() error {
 	return nil
 }
 
-// Ledger implements control.Controller.
-func (c ctl) Ledger() []control.Charge { return c.l.ledger.List() }
-
-// Requests implements control.Controller.
-func (c ctl) Requests() []control.Request { return c.l.reqlog.List() }
-
 // Reset implements control.Controller: faults, ledger, request log, journal and counters go
 // back to the start; open sessions stay open.
 func (c ctl) Reset() {
-	c.l.armed.Clear()
-	c.l.ledger.Reset()
-	c.l.reqlog.Reset()
+	c.l.cs.Clear()
 	c.l.mu.Lock()
 	defer c.l.mu.Unlock()
 	c.l.journal, c.l.charges = nil, 0
@@ -114,7 +87,7 @@ func (l *Library) planFor(a int) plan {
 	var p plan
 	// STATUS, REPORT and the host list are queries: only sticky faults show on them.
 	query := a == aStatus || a == aReport || a == aHostCount || a == aHostInfo
-	take := func(name string) (control.Fault, bool) { return l.armed.TakeFor(name, query) }
+	take := func(name string) (control.Fault, bool) { return l.cs.Armed.TakeFor(name, query) }
 	card := a == aPayment || a == aReturn || a == aCash || a == aPaymentCash
 	if _, ok := take("silent"); ok {
 		p.silent = true
@@ -199,5 +172,5 @@ func (l *Library) charge(op string, r Record, outcome, code, ref string) {
 	if r.Partial {
 		c.Outcome = control.Partial
 	}
-	l.ledger.Add(c)
+	l.cs.Charges.Add(c)
 }

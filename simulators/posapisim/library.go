@@ -105,9 +105,7 @@ type Library struct {
 
 	// The control (control.go): armed faults, what the bank saw, what was asked, and a
 	// card presented through it.
-	armed  control.Set
-	ledger control.Ledger
-	reqlog control.RequestLog
+	cs     control.State
 	cardIn chan struct{}
 }
 
@@ -328,7 +326,7 @@ func (l *Library) Send(h capi.Handle, action int) bool {
 		return false
 	}
 	s.op = op
-	l.reqlog.Add(actionName(action), s.set)
+	l.cs.Log.Add(actionName(action), s.set)
 	op.plan = l.planFor(action)
 	if l.cfg.MACKey != "" && s.set["mac_key"] != l.cfg.MACKey {
 		l.finish(op, rWrongMAC, nil)

@@ -7,19 +7,11 @@ import (
 	"time"
 
 	"github.com/uapos/uapos/simulators/control"
+	"github.com/uapos/uapos/simulators/internal/simnet"
 )
 
 // This file is the simulator's side of package control: the fault vocabulary, the test
 // amounts, the ledger and the request log.
-
-// Control returns the simulator's control: faults, card, ledger, request log, reset.
-func (s *Server) Control() control.Controller { return ctl{s} }
-
-// ctl is the Server's control.Controller (a type of its own: Server.Requests predates it
-// and counts requests).
-type ctl struct{ s *Server }
-
-var _ control.Controller = ctl{}
 
 // support is what the PrivatBank JSON wire makes of the vocabulary.
 var support = control.Support{
@@ -29,77 +21,43 @@ var support = control.Support{
 		"corrupt-checksum": "a frame is JSON ended by 0x00 (privatjson.md §1.2): there is no checksum to corrupt",
 		"nak":              "the JSON ECR protocol has no ACK/NAK: a request is answered by its reply or not at all (privatjson.md §1.2)",
 	},
-	Extra: []control.Word{
-		{Name: "drop-request", Form: "drop-request", Meaning: "the link drops on the next request, before it is done"},
-	},
+	Extra: []control.Word{control.DropRequest},
 }
+
+// Control returns the simulator's control: faults, card, ledger, request log, reset.
+func (s *Server) Control() control.Controller { return ctl{&s.cs, s} }
+
+// ctl is the Server's control.Controller (a type of its own: Server.Requests predates it
+// and counts requests).
+type ctl struct {
+	*control.State
+	s *Server
+}
+
+var _ control.Controller = ctl{}
 
 // Support implements control.Controller.
 func (c ctl) Support() control.Support { return support }
 
-// SetFaults implements control.Controller.
+// SetFaults implements control.Controller. A decline's code is sent with four digits ("51"
+// is "0051"); without one it is do not honour, 0005.
 func (c ctl) SetFaults(fs ...control.Fault) error {
-	for i, f := range fs {
-		if err := support.Check(f); err != nil {
-			return err
-		}
-		switch f.Name {
-		case "decline":
-			code, err := declineCode(f.Value)
-			if err != nil {
-				return err
-			}
-			fs[i].Value = code
-		case "partial":
-			if _, err := f.Kopecks(); err != nil {
-				return err
-			}
-		case "slow":
-			if _, err := f.Duration(); err != nil {
-				return err
-			}
-		}
+	if err := support.CheckAll(fs, "5", 9999); err != nil {
+		return err
 	}
-	c.s.armed.Arm(fs...)
+	c.Armed.Arm(fs...)
 	return nil
 }
 
-// declineCode is a decline fault's code as the wire sends it: four digits ("51" is "0051");
-// "" is do not honour, "0005".
-func declineCode(v string) (string, error) {
-	if v == "" {
-		return "0005", nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > 9999 || len(v) > 4 {
-		return "", fmt.Errorf("privatsim: decline: want a response code from 1 to 9999 (as 0051 or 1002), got %q", v)
-	}
-	return fmt.Sprintf("%04d", n), nil
-}
-
-// ClearFaults implements control.Controller.
-func (c ctl) ClearFaults() { c.s.armed.Clear() }
-
-// Faults implements control.Controller.
-func (c ctl) Faults() []control.Fault { return c.s.armed.List() }
-
 // PresentCard implements control.Controller.
 func (c ctl) PresentCard() error { c.s.PresentCard(); return nil }
-
-// Ledger implements control.Controller.
-func (c ctl) Ledger() []control.Charge { return c.s.ledger.List() }
-
-// Requests implements control.Controller.
-func (c ctl) Requests() []control.Request { return c.s.reqlog.List() }
 
 // Reset implements control.Controller: the faults (injected ones too), the ledger, the
 // request log and counters, and the batch journal are cleared; a running card operation is
 // interrupted.
 func (c ctl) Reset() {
 	s := c.s
-	s.armed.Clear()
-	s.ledger.Reset()
-	s.reqlog.Reset()
+	s.cs.Clear()
 	s.mu.Lock()
 	if s.op != nil {
 		s.op.abort()
@@ -138,7 +96,7 @@ func (s *Server) planFor(req *request, busy bool) plan {
 	lm := strings.ToLower(req.Method)
 	// The link check (PingDevice, the handshake) and queries show only sticky faults.
 	check := queries[lm]
-	take := func(name string) (control.Fault, bool) { return s.armed.TakeFor(name, check) }
+	take := func(name string) (control.Fault, bool) { return s.cs.Armed.TakeFor(name, check) }
 	if _, ok := take("silent"); ok {
 		p.silent = true
 		return p
@@ -154,18 +112,9 @@ func (s *Server) planFor(req *request, busy bool) plan {
 		p.busy = true
 		return p
 	}
-	if f, ok := take("slow"); ok {
-		p.slow, _ = f.Duration()
-	}
-	for _, rf := range []struct {
-		name string
-		f    Fault
-	}{{"drop-reply", FaultLoseReply}, {"disconnect-mid-reply", FaultCutReply}, {"garbage", FaultGarbage}} {
-		if _, ok := take(rf.name); ok {
-			p.reply = rf.f
-			break
-		}
-	}
+	a := s.cs.Armed.TakeAnswer(check)
+	p.slow = a.Slow
+	p.reply = map[string]Fault{"drop-reply": FaultLoseReply, "disconnect-mid-reply": FaultCutReply, "garbage": FaultGarbage}[a.Lost]
 	card := cardOps[lm]
 	void := lm == "withdrawal" || lm == "withdrawalpartly"
 	if (card || hostMethods[lm]) && p.code == "" {
@@ -183,7 +132,8 @@ func (s *Server) planFor(req *request, busy bool) plan {
 	}
 	if card && p.code == "" {
 		if f, ok := take("decline"); ok {
-			p.code = f.Value
+			n, _ := strconv.Atoi(f.Value)
+			p.code = fmt.Sprintf("%04d", n)
 		}
 	}
 	if lm == "purchase" && p.code == "" {
@@ -266,7 +216,7 @@ func (s *Server) charge(req *request, v any) {
 		c.Reference = req.Params["invoiceNumber"]
 		c.Requested = 0
 	}
-	s.ledger.Add(c)
+	s.cs.Charges.Add(c)
 }
 
 func ledgerOp(method string) string {
@@ -298,20 +248,8 @@ func (s *Server) settle() {
 			sum += a
 		}
 	}
-	s.ledger.Add(control.Charge{Operation: "settlement", Amount: sum, Outcome: control.Approved, Code: "0000"})
+	s.cs.Charges.Add(control.Charge{Operation: "settlement", Amount: sum, Outcome: control.Approved, Code: "0000"})
 }
 
 // sleep waits d or until the server closes; false when it closed.
-func (s *Server) sleep(d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-s.closing:
-		return false
-	}
-}
+func (s *Server) sleep(d time.Duration) bool { return simnet.Wait(s.closing, d) }

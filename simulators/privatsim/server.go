@@ -97,9 +97,7 @@ type Server struct {
 	requests map[string]int
 
 	// The control (control.go): armed faults, what the bank saw, what was asked.
-	armed     control.Set
-	ledger    control.Ledger
-	reqlog    control.RequestLog
+	cs        control.State
 	closing   chan struct{}
 	closeOnce sync.Once
 

@@ -67,7 +67,7 @@ func (ss *session) serve() error {
 		}
 		s.requests[strings.ToLower(name)]++
 		s.mu.Unlock()
-		s.reqlog.Add(req.Method, req.Params)
+		s.cs.Log.Add(req.Method, req.Params)
 		if s.cfg.Silent {
 			continue
 		}
