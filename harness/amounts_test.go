@@ -19,12 +19,8 @@ import (
 // has partial approvals (and in full where it has none), and the ledger says what the bank
 // saw.
 func TestTestAmounts(t *testing.T) {
-	for _, p := range protocols() {
-		t.Run(p.name, func(t *testing.T) {
-			t.Parallel()
-			log, _ := debugLogger()
-			e := p.open(t, payment.OpPurchase, "", log, journal.NewMemory())
-			defer e.close()
+	eachProtocol(t, func(t *testing.T, p protocol, e *cellEnv) {
+		{
 			_, partialOK := p.support.NotExpressible["partial"]
 			partialOK = !partialOK
 			for i, o := range append([]control.Outcome{{Kopecks: 0, Name: "approved"}}, control.TestAmounts...) {
@@ -65,8 +61,8 @@ func TestTestAmounts(t *testing.T) {
 					}
 				}
 			}
-		})
-	}
+		}
+	})
 }
 
 func code(pe *payment.Error) string {
@@ -79,12 +75,8 @@ func code(pe *payment.Error) string {
 // TestPresentCard: with card-timeout armed, a card presented through the control goes to
 // the next card wait, and the purchase is approved, on every protocol.
 func TestPresentCard(t *testing.T) {
-	for _, p := range protocols() {
-		t.Run(p.name, func(t *testing.T) {
-			t.Parallel()
-			log, _ := debugLogger()
-			e := p.open(t, payment.OpPurchase, "", log, journal.NewMemory())
-			defer e.close()
+	eachProtocol(t, func(t *testing.T, p protocol, e *cellEnv) {
+		{
 			if err := e.ctl.SetFaults(control.Fault{Name: "card-timeout", Times: 1}); err != nil {
 				t.Fatal(err)
 			}
@@ -100,6 +92,19 @@ func TestPresentCard(t *testing.T) {
 			if f := e.ctl.Faults(); len(f) != 0 {
 				t.Errorf("card-timeout still armed: %v", f)
 			}
+		}
+	})
+}
+
+// eachProtocol runs f on a fresh terminal of every protocol, in parallel.
+func eachProtocol(t *testing.T, f func(t *testing.T, p protocol, e *cellEnv)) {
+	for _, p := range protocols() {
+		t.Run(p.name, func(t *testing.T) {
+			t.Parallel()
+			log, _ := debugLogger()
+			e := p.open(t, payment.OpPurchase, "", log, journal.NewMemory())
+			defer e.close()
+			f(t, p, e)
 		})
 	}
 }

@@ -44,50 +44,32 @@ var librarySupport = control.Support{
 	},
 }
 
-// ctl is the control.Controller of a wire Server or a Library: their model and support.
-type ctl struct {
-	*control.State
-	m       *model
-	support control.Support
-}
-
-var _ control.Controller = ctl{}
-
-// Control returns the wire simulator's control: faults, card, ledger, request log, reset.
-func (s *Server) Control() control.Controller { return ctl{&s.m.cs, s.m, wireSupport} }
+// Control returns the wire simulator's control: faults, card, ledger, request log, reset
+// (journal and batch too). A decline without a code is do not honour, 5.
+func (s *Server) Control() control.Controller { return s.m.control(wireSupport) }
 
 // Control returns the library model's control.
-func (l *Library) Control() control.Controller { return ctl{&l.m.cs, l.m, librarySupport} }
+func (l *Library) Control() control.Controller { return l.m.control(librarySupport) }
 
-// Support implements control.Controller.
-func (c ctl) Support() control.Support { return c.support }
-
-// SetFaults implements control.Controller. A decline without a code is do not honour, 5.
-func (c ctl) SetFaults(fs ...control.Fault) error {
-	if err := c.support.CheckAll(fs, "5", 1<<31-1); err != nil {
-		return err
-	}
-	c.Armed.Arm(fs...)
-	return nil
+func (m *model) control(s control.Support) control.Controller {
+	return control.NewTerminal(&m.cs, control.TerminalSpec{Support: s, DeclineCode: "5", MaxCode: 1<<31 - 1,
+		PresentCard: m.presentCard, Reset: m.reset})
 }
 
-// PresentCard implements control.Controller.
-func (c ctl) PresentCard() error {
+// presentCard hands a card to a card wait, or keeps it for the next one.
+func (m *model) presentCard() {
 	select {
-	case c.m.cardIn <- struct{}{}:
+	case m.cardIn <- struct{}{}:
 	default:
 	}
-	return nil
 }
 
-// Reset implements control.Controller: faults, ledger, request log, journal and batch go
-// back to the start.
-func (c ctl) Reset() {
-	c.m.cs.Clear()
-	c.m.mu.Lock()
-	defer c.m.mu.Unlock()
-	c.m.journal, c.m.receipt, c.m.reversed = nil, "", 0
-	c.m.batch, c.m.invoice = c.m.cfg.FirstBatch, c.m.cfg.FirstInvoice
+// reset is the model's part of the control's Reset.
+func (m *model) reset() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.journal, m.receipt, m.reversed = nil, "", 0
+	m.batch, m.invoice = m.cfg.FirstBatch, m.cfg.FirstInvoice
 }
 
 // opKind is what an operation asks of the terminal, which decides the faults it takes.

@@ -27,38 +27,16 @@ var support = control.Support{
 	},
 }
 
-// Control returns the simulator's control: faults, card, ledger, request log, reset.
-func (s *Server) Control() control.Controller { return ctl{&s.cs, s} }
-
-// ctl is the Server's control.Controller. Its ClearFaults leaves the Config faults
-// ([Server.SetFaults]).
-type ctl struct {
-	*control.State
-	s *Server
+// Control returns the simulator's control: faults, card, ledger, request log, reset (the
+// Config faults, journal, batch and counters too). A decline without a code is do not
+// honour, 5.
+func (s *Server) Control() control.Controller {
+	return control.NewTerminal(&s.cs, control.TerminalSpec{Support: support, DeclineCode: "5", MaxCode: 999999,
+		PresentCard: s.PresentCard, Reset: s.reset})
 }
 
-var _ control.Controller = ctl{}
-
-// Support implements control.Controller.
-func (c ctl) Support() control.Support { return support }
-
-// SetFaults implements control.Controller. A decline without a code is do not honour, 5.
-func (c ctl) SetFaults(fs ...control.Fault) error {
-	if err := support.CheckAll(fs, "5", 999999); err != nil {
-		return err
-	}
-	c.Armed.Arm(fs...)
-	return nil
-}
-
-// PresentCard implements control.Controller.
-func (c ctl) PresentCard() error { c.s.PresentCard(); return nil }
-
-// Reset implements control.Controller: faults (the Config ones too), ledger, request log,
-// journal, batch and counters go back to the start.
-func (c ctl) Reset() {
-	s := c.s
-	s.cs.Clear()
+// reset is the simulator's part of the control's Reset.
+func (s *Server) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.pendingTimer != nil {

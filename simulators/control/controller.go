@@ -244,3 +244,47 @@ func (s *State) Clear() {
 	s.Charges.Reset()
 	s.Log.Reset()
 }
+
+// TerminalSpec is what a terminal simulator gives [NewTerminal].
+type TerminalSpec struct {
+	// Support says what the protocol makes of the vocabulary.
+	Support Support
+	// DeclineCode is the code of a decline fault that names none (do not honour, in the
+	// protocol's form); MaxCode is the highest code the protocol carries.
+	DeclineCode string
+	MaxCode     int
+	// PresentCard hands a card to a card wait, or keeps it for the next one.
+	PresentCard func()
+	// Reset puts the simulator's own state (journal, batch, counters) back to its start;
+	// the controller clears the State itself.
+	Reset func()
+}
+
+// NewTerminal returns the Controller of a terminal simulator that keeps its faults, ledger
+// and log in st: SetFaults checks the faults with spec.Support.CheckAll and arms them.
+func NewTerminal(st *State, spec TerminalSpec) Controller { return terminal{st, spec} }
+
+type terminal struct {
+	*State
+	spec TerminalSpec
+}
+
+func (t terminal) Support() Support { return t.spec.Support }
+
+func (t terminal) SetFaults(fs ...Fault) error {
+	if err := t.spec.Support.CheckAll(fs, t.spec.DeclineCode, t.spec.MaxCode); err != nil {
+		return err
+	}
+	t.Armed.Arm(fs...)
+	return nil
+}
+
+func (t terminal) PresentCard() error {
+	t.spec.PresentCard()
+	return nil
+}
+
+func (t terminal) Reset() {
+	t.State.Clear()
+	t.spec.Reset()
+}

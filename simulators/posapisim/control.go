@@ -29,47 +29,28 @@ var support = control.Support{
 	},
 }
 
-// Control returns the simulator's control: faults, card, ledger, request log, reset.
-func (l *Library) Control() control.Controller { return ctl{&l.cs, l} }
-
-// ctl is the Library's control.Controller (a type of its own: Library.Close is pos_close).
-type ctl struct {
-	*control.State
-	l *Library
+// Control returns the simulator's control: faults, card, ledger, request log, reset (the
+// journal and counters too; open sessions stay open). A decline's code is the host's
+// (POSAPI declines carry a class 1-6 and the host's code, posapi.md §1.9: no terminal
+// codes); without one it is do not honour, 05.
+func (l *Library) Control() control.Controller {
+	return control.NewTerminal(&l.cs, control.TerminalSpec{Support: support, DeclineCode: "05", MaxCode: 999,
+		PresentCard: l.presentCard, Reset: l.reset})
 }
 
-var _ control.Controller = ctl{}
-
-// Support implements control.Controller.
-func (c ctl) Support() control.Support { return support }
-
-// SetFaults implements control.Controller. A decline's code is the host's (POSAPI declines
-// carry a class 1-6 and the host's code, posapi.md §1.9: no terminal codes); without one it
-// is do not honour, 05.
-func (c ctl) SetFaults(fs ...control.Fault) error {
-	if err := support.CheckAll(fs, "05", 999); err != nil {
-		return err
-	}
-	c.Armed.Arm(fs...)
-	return nil
-}
-
-// PresentCard implements control.Controller.
-func (c ctl) PresentCard() error {
+// presentCard hands a card to a card wait, or keeps it for the next one.
+func (l *Library) presentCard() {
 	select {
-	case c.l.cardIn <- struct{}{}:
+	case l.cardIn <- struct{}{}:
 	default:
 	}
-	return nil
 }
 
-// Reset implements control.Controller: faults, ledger, request log, journal and counters go
-// back to the start; open sessions stay open.
-func (c ctl) Reset() {
-	c.l.cs.Clear()
-	c.l.mu.Lock()
-	defer c.l.mu.Unlock()
-	c.l.journal, c.l.charges = nil, 0
+// reset is the simulator's part of the control's Reset.
+func (l *Library) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.journal, l.charges = nil, 0
 }
 
 // plan is what the armed faults make of one operation.

@@ -24,41 +24,19 @@ var support = control.Support{
 	Extra: []control.Word{control.DropRequest},
 }
 
-// Control returns the simulator's control: faults, card, ledger, request log, reset.
-func (s *Server) Control() control.Controller { return ctl{&s.cs, s} }
-
-// ctl is the Server's control.Controller (a type of its own: Server.Requests predates it
-// and counts requests).
-type ctl struct {
-	*control.State
-	s *Server
+// Control returns the simulator's control: faults, card, ledger, request log, reset (the
+// faults injected with InjectFault, the batch journal and the counters too; a running card
+// operation is interrupted). A decline's code is sent with four digits ("51" is "0051");
+// without one it is do not honour, 0005.
+func (s *Server) Control() control.Controller {
+	return control.NewTerminal(&s.cs, control.TerminalSpec{Support: support, DeclineCode: "5", MaxCode: 9999,
+		PresentCard: s.PresentCard, Reset: s.reset})
 }
 
-var _ control.Controller = ctl{}
-
-// Support implements control.Controller.
-func (c ctl) Support() control.Support { return support }
-
-// SetFaults implements control.Controller. A decline's code is sent with four digits ("51"
-// is "0051"); without one it is do not honour, 0005.
-func (c ctl) SetFaults(fs ...control.Fault) error {
-	if err := support.CheckAll(fs, "5", 9999); err != nil {
-		return err
-	}
-	c.Armed.Arm(fs...)
-	return nil
-}
-
-// PresentCard implements control.Controller.
-func (c ctl) PresentCard() error { c.s.PresentCard(); return nil }
-
-// Reset implements control.Controller: the faults (injected ones too), the ledger, the
-// request log and counters, and the batch journal are cleared; a running card operation is
-// interrupted.
-func (c ctl) Reset() {
-	s := c.s
-	s.cs.Clear()
+// reset is the simulator's part of the control's Reset.
+func (s *Server) reset() {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.op != nil {
 		s.op.abort()
 	}
@@ -66,7 +44,6 @@ func (c ctl) Reset() {
 	s.faults = map[string]Fault{}
 	s.requests = map[string]int{}
 	s.nextCode = ""
-	s.mu.Unlock()
 }
 
 // plan is what the armed faults make of one request (not a service message).
