@@ -136,6 +136,9 @@ var instalmentMethods = []string{"ServicePbP", "ServiceRefPbP", "ServicePartlyRe
 func (ss *session) handle(req *request) {
 	s := ss.srv
 	if strings.EqualFold(req.Method, "ServiceMessage") {
+		if _, dead := s.cs.Armed.TakeFor("silent", true); dead { // silent@sticky: a dead terminal
+			return
+		}
 		ss.handleService(req)
 		return
 	}
