@@ -94,7 +94,11 @@ func commandName(b []byte) string {
 	case 0x1D:
 		switch {
 		case len(b) > 6 && b[1] == '(' && (b[2] == 'k' || b[2] == 'L'): // GS ( k|L pL pH cn|m fn
-			return fmt.Sprintf("GS ( %c fn %d", b[2], b[6])
+			fn := int(b[6])
+			if b[2] == 'k' && b[5] == 0x31 {
+				fn += 100 // QR functions are numbered 165-182 for fn bytes 0x41-0x52 (escpos.md §1.5)
+			}
+			return fmt.Sprintf("GS ( %c fn %d", b[2], fn)
 		case len(b) > 8 && b[1] == '8' && b[2] == 'L': // GS 8 L p1 p2 p3 p4 m fn
 			return fmt.Sprintf("GS 8 L fn %d", b[8])
 		case len(b) > 2 && b[1] == '(':
