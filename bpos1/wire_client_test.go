@@ -268,9 +268,11 @@ func TestWireClientVoidAmount(t *testing.T) {
 func TestWireClientAbortAnswers(t *testing.T) {
 	req := loadGolden(t, "testdata/golden/requests.txt")
 	rep := loadGolden(t, "testdata/golden/replies.txt")
+	// The peer answers every abort here, so the grace is long: a loaded machine must not turn
+	// "answered" into "unanswered" (the peer would then wait for an ACK that never comes).
 	t.Run("approved after the abort", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
-		wc, wait := scripted(t, bpos1.WireConfig{}, func(p peer) {
+		wc, wait := scripted(t, bpos1.WireConfig{AbortGrace: time.Minute}, func(p peer) {
 			p.expect(req["purchase-100-m1"])
 			p.send(ackB)
 			p.send(rep["status-wait-card"])
@@ -302,7 +304,7 @@ func TestWireClientAbortAnswers(t *testing.T) {
 		}
 	})
 	t.Run("reply timeout aborts too", func(t *testing.T) {
-		wc, wait := scripted(t, bpos1.WireConfig{ReplyTimeout: time.Millisecond}, func(p peer) {
+		wc, wait := scripted(t, bpos1.WireConfig{ReplyTimeout: time.Millisecond, AbortGrace: time.Minute}, func(p peer) {
 			p.expect(req["purchase-100-m1"])
 			p.send(ackB)
 			p.expect(eotB)

@@ -94,11 +94,7 @@ func (d *Drawer) Command() []byte {
 // Open pulses the drawer solenoid.
 func (d *Drawer) Open(ctx context.Context) error {
 	cmd := d.Command()
-	stop := context.AfterFunc(ctx, func() { _ = d.c.SetWriteDeadline(time.Unix(1, 0)) })
-	defer func() {
-		stop()
-		_ = d.c.SetWriteDeadline(time.Time{})
-	}()
+	defer transport.InterruptOnDone(ctx, d.c.SetWriteDeadline)()
 	if dl, ok := ctx.Deadline(); ok {
 		if err := d.c.SetWriteDeadline(dl); err != nil {
 			return fmt.Errorf("drawer: set deadline: %w", err)

@@ -108,11 +108,7 @@ var _ io.Writer = (*Printer)(nil)
 
 // send writes data in chunks under ctx. The caller holds p.mu.
 func (p *Printer) send(ctx context.Context, data []byte) error {
-	stop := context.AfterFunc(ctx, func() { _ = p.c.SetWriteDeadline(time.Unix(1, 0)) })
-	defer func() {
-		stop()
-		_ = p.c.SetWriteDeadline(time.Time{})
-	}()
+	defer transport.InterruptOnDone(ctx, p.c.SetWriteDeadline)()
 	for len(data) > 0 {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("escpos: write: %w", err)
@@ -264,11 +260,7 @@ func QueryStatus(ctx context.Context, c transport.Conn, timeout time.Duration, k
 // queryStatus is [QueryStatus]; strict is Identify's mode (see [Identify]).
 func queryStatus(ctx context.Context, c transport.Conn, timeout time.Duration, strict bool, kinds ...StatusKind) (Status, error) {
 	var s Status
-	stop := context.AfterFunc(ctx, func() { _ = c.SetDeadline(time.Unix(1, 0)) })
-	defer func() {
-		stop()
-		_ = c.SetDeadline(time.Time{})
-	}()
+	defer transport.InterruptOnDone(ctx, c.SetDeadline)()
 	var buf [1]byte
 	for _, k := range kinds {
 		if err := ctx.Err(); err != nil {

@@ -27,6 +27,9 @@ type kit struct {
 	liveOwner func(t *testing.T, reopen func() Journal) string
 	// bounded stores enforce MaxRecord.
 	bounded bool
+	// corrupt changes one byte of an entry's stored JSON behind the store's back (nil: the
+	// store has no stored form).
+	corrupt func(t *testing.T, j Journal, id string)
 }
 
 // forger writes an intent in another owner's name (each store of this package is one).
@@ -63,20 +66,26 @@ func memoryKit(*testing.T) kit {
 	}
 }
 
+// handles opens a first handle with open and returns it with open itself (for more handles),
+// each closed when the test ends.
+func handles(t *testing.T, open func() (Journal, error)) (Journal, func() Journal) {
+	next := func() Journal {
+		j, err := open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { j.Close() })
+		return j
+	}
+	return next(), next
+}
+
 func sqliteKit(*testing.T) kit {
 	return kit{
 		name: "sqlite",
 		open: func(t *testing.T) (Journal, func() Journal) {
 			path := filepath.Join(t.TempDir(), "journal.db")
-			open := func() Journal {
-				j, err := OpenSQLite(path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { j.Close() })
-				return j
-			}
-			return open(), open
+			return handles(t, func() (Journal, error) { return OpenSQLite(path) })
 		},
 		dump: func(t *testing.T, j Journal) []byte {
 			s := j.(*SQLite)
@@ -96,6 +105,7 @@ func sqliteKit(*testing.T) kit {
 		},
 		liveOwner: otherProcessOwner,
 		bounded:   true,
+		corrupt:   func(t *testing.T, j Journal, id string) { corruptRow(t, j.(*SQLite).Path(), id) },
 	}
 }
 
@@ -112,6 +122,8 @@ func TestConformance(t *testing.T) {
 		{"Prune", conformPrune},
 		{"NoCardNumbers", conformNoCardNumbers},
 		{"LargeReceipt", conformLargeReceipt},
+		{"Corrupt", conformCorrupt},
+		{"TwoHandles", conformTwoHandles},
 	}
 	for _, s := range []struct {
 		name string
@@ -356,6 +368,8 @@ func conformPrune(t *testing.T, k kit) {
 			must(t, j.Finish(bg, c.id, *c.o))
 		}
 	}
+	defer func(b int) { pruneBatch = b }(pruneBatch)
+	pruneBatch = 2 // several transactions
 	if n, err := j.Prune(bg, time.Now().Add(-time.Hour)); n != 0 || err != nil {
 		t.Fatalf("Prune of nothing old = %d, %v", n, err)
 	}
@@ -429,4 +443,92 @@ func conformLargeReceipt(t *testing.T, k kit) {
 		t.Fatalf("after reopen: %s", e.State)
 	}
 	must(t, j2.Finish(bg, "small", Outcome{State: StateApproved, Result: approved("r2", 100)}))
+}
+
+func conformCorrupt(t *testing.T, k kit) {
+	if k.corrupt == nil {
+		t.Skip("nothing stored to corrupt")
+	}
+	j, reopen := k.open(t)
+	for _, id := range []string{"a", "b", "c"} {
+		must(t, j.Begin(bg, purchase(id, "t", 100)))
+		must(t, j.Finish(bg, id, Outcome{State: StateUnknown, Err: errors.New("eof")}))
+	}
+	must(t, j.Finish(bg, "c", Outcome{State: StateApproved, Result: approved("rc", 100)}))
+	k.corrupt(t, j, "b")
+	must(t, j.Close())
+	j = reopen()
+	if _, ok, err := j.Get(bg, "b"); !ok || !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("Get of the corrupt entry = %v, %v", ok, err)
+	}
+	if err := j.Finish(bg, "b", Outcome{State: StateApproved}); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("Finish of the corrupt entry = %v", err)
+	}
+	if err := j.Note(bg, "b", "k", "v"); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("Note on the corrupt entry = %v", err)
+	}
+	if err := j.Begin(bg, purchase("b", "t", 100)); !errors.Is(err, ErrDuplicateTransaction) {
+		t.Fatalf("Begin over the corrupt entry = %v", err)
+	}
+	all, err := j.Query(bg, Query{})
+	must(t, err)
+	if ids(all) != "c,a" {
+		t.Fatalf("Query = %s, want c,a", ids(all))
+	}
+	if last, _, err := j.Last(bg, "t"); err != nil || last.TransactionID != "c" {
+		t.Fatalf("Last = %q, %v", last.TransactionID, err)
+	}
+	p, err := j.Pending(bg)
+	must(t, err)
+	if ids(p) != "a" {
+		t.Fatalf("Pending = %s, want a (the corrupt one skipped)", ids(p))
+	}
+	if e := mustGet(t, j, "a"); e.State != StateUnknown {
+		t.Fatalf("a = %s", e.State)
+	}
+}
+
+// Two handles on one store (two processes) race for one id and for one receipt.
+func conformTwoHandles(t *testing.T, k kit) {
+	if k.name == "memory" {
+		t.Skip("one handle per memory store")
+	}
+	j1, reopen := k.open(t)
+	j2 := reopen()
+	for round := range 20 {
+		id := "race-" + strconv.Itoa(round)
+		errs := make(chan error, 2)
+		for _, j := range []Journal{j1, j2} {
+			go func() { errs <- j.Begin(bg, purchase(id, "t", 100)) }()
+		}
+		e1, e2 := <-errs, <-errs
+		if (e1 == nil) == (e2 == nil) || !errors.Is(errors.Join(e1, e2), ErrDuplicateTransaction) {
+			t.Fatalf("round %d: Begins = %v, %v; want one success and one duplicate", round, e1, e2)
+		}
+	}
+	for round := range 10 {
+		a, b := "claim-a"+strconv.Itoa(round), "claim-b"+strconv.Itoa(round)
+		must(t, j1.Begin(bg, purchase(a, "t", 100)))
+		must(t, j2.Begin(bg, purchase(b, "t", 100)))
+		r := approved("shared-"+strconv.Itoa(round), 100)
+		keys := ReceiptKeys("t", r)
+		errs := make(chan error, 2)
+		go func() { errs <- j1.Finish(bg, a, Outcome{State: StateApproved, Result: r, Claims: keys}) }()
+		go func() { errs <- j2.Finish(bg, b, Outcome{State: StateApproved, Result: r, Claims: keys}) }()
+		e1, e2 := <-errs, <-errs
+		if (e1 == nil) == (e2 == nil) || !errors.Is(errors.Join(e1, e2), ErrClaimed) {
+			t.Fatalf("round %d: Finishes = %v, %v; want one success and one ErrClaimed", round, e1, e2)
+		}
+		holder, _, _ := j1.Claimant(bg, keys[0])
+		loser := a
+		if holder == a {
+			loser = b
+		}
+		if e := mustGet(t, j1, holder); e.State != StateApproved {
+			t.Fatalf("the holder %s is %s", holder, e.State)
+		}
+		if e := mustGet(t, j2, loser); e.State != StateIntent {
+			t.Fatalf("the loser %s is %s", loser, e.State)
+		}
+	}
 }

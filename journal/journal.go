@@ -112,7 +112,9 @@ type Query struct {
 type Journal interface {
 	// Begin records the intent of e before the wire exchange, atomically: it fails with
 	// [ErrDuplicateTransaction] when the id exists, except that an entry in [StateFailed] with
-	// the same fingerprint is taken over (back to intent, with this handle as owner).
+	// the same fingerprint is taken over: back to intent, with this handle as owner, Started
+	// set to now, the failed outcome cleared, and newest in the journal's order. A write the
+	// database refuses (a full disk) is a [*payment.Error] with code 1082.
 	Begin(ctx context.Context, e Entry) error
 	// Note attaches a protocol reference to an entry (for example POSAPI's POS_TRANS_ID as
 	// soon as the terminal sends it).
@@ -125,7 +127,7 @@ type Journal interface {
 	// [StateUnknown], and intents whose owner is gone (a crashed process), which it turns to
 	// unknown. Intents of a live handle (this one or another process's) are not returned.
 	Pending(ctx context.Context) ([]Entry, error)
-	// Last returns the newest entry of a terminal.
+	// Last returns the newest entry of a terminal (the last one begun or taken over).
 	Last(ctx context.Context, terminal string) (Entry, bool, error)
 	// Claimant returns the id of the entry that holds a receipt identity.
 	Claimant(ctx context.Context, key string) (id string, ok bool, err error)

@@ -60,27 +60,27 @@ func (m *Memory) Load(_ context.Context, entries iter.Seq[Entry]) (int, error) {
 	defer m.mu.Unlock()
 	n := 0
 	for e := range entries {
-		e, err := loadable(e)
+		ok, err := loadOne(e, func(id string) (bool, error) {
+			_, ok := m.entries[id]
+			return ok, nil
+		}, func(k, id string) (string, error) {
+			if holder, ok := m.claims[k]; ok {
+				return holder, nil
+			}
+			m.claims[k] = id
+			return id, nil
+		}, func(e *Entry, _ []byte) error {
+			c := *e
+			m.entries[e.TransactionID] = &c
+			m.order = append(m.order, e.TransactionID)
+			return nil
+		})
 		if err != nil {
 			return n, err
 		}
-		if _, ok := m.entries[e.TransactionID]; ok {
-			continue
+		if ok {
+			n++
 		}
-		claims := e.Claims[:0:0]
-		for _, k := range e.Claims {
-			if holder, ok := m.claims[k]; ok && holder != e.TransactionID {
-				e.Refs = withRef(e.Refs, RefClaimConflict, holder+" holds "+k)
-				continue
-			}
-			m.claims[k] = e.TransactionID
-			claims = append(claims, k)
-		}
-		e.Claims = claims
-		c := e
-		m.entries[e.TransactionID] = &c
-		m.order = append(m.order, e.TransactionID)
-		n++
 	}
 	return n, nil
 }

@@ -16,15 +16,7 @@ func postgresKit(t *testing.T) kit {
 		name: "postgres",
 		open: func(t *testing.T) (Journal, func() Journal) {
 			dsn := srv.NewDatabase(t)
-			open := func() Journal {
-				j, err := OpenPostgres(context.Background(), dsn)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { j.Close() })
-				return j
-			}
-			return open(), open
+			return handles(t, func() (Journal, error) { return OpenPostgres(context.Background(), dsn) })
 		},
 		dump: func(t *testing.T, j Journal) []byte {
 			p := j.(*Postgres)
@@ -48,5 +40,12 @@ func postgresKit(t *testing.T) kit {
 			return reopen().(*Postgres).owner
 		},
 		bounded: true,
+		corrupt: func(t *testing.T, j Journal, id string) {
+			tag, err := j.(*Postgres).pool.Exec(context.Background(),
+				`UPDATE journal_entries SET json = replace(json, '"terminal":"', '"terminal":"X') WHERE id = $1`, id)
+			if err != nil || tag.RowsAffected() != 1 {
+				t.Fatalf("corrupt: %v %v", tag, err)
+			}
+		},
 	}
 }

@@ -369,29 +369,14 @@ func (p *Postgres) Pending(ctx context.Context) ([]Entry, error) {
 		return nil, err
 	}
 	var held map[int64]bool
-	out := all[:0]
-	for _, e := range all {
-		if e.State == StateIntent {
-			if held == nil {
-				if held, err = p.heldOwnerLocks(ctx); err != nil {
-					return nil, err
-				}
+	return pendingOf(all, func(o string) (bool, error) {
+		if held == nil {
+			if held, err = p.heldOwnerLocks(ctx); err != nil {
+				return false, err
 			}
-			if held[ownerKey(e.Owner)] {
-				continue
-			}
-			turned, err := p.abandon(ctx, e)
-			if err != nil {
-				return nil, err
-			}
-			if !turned {
-				continue
-			}
-			e.State = StateUnknown
 		}
-		out = append(out, e)
-	}
-	return out, nil
+		return held[ownerKey(o)], nil
+	}, func(e Entry) (bool, error) { return p.abandon(ctx, e) })
 }
 
 func (p *Postgres) abandon(ctx context.Context, e Entry) (bool, error) {
@@ -446,22 +431,27 @@ func (p *Postgres) Query(ctx context.Context, q Query) ([]Entry, error) {
 	return out, err
 }
 
-// Prune implements [Journal].
+// Prune implements [Journal], in transactions of a few thousand entries.
 func (p *Postgres) Prune(ctx context.Context, before time.Time) (int, error) {
+	const sel = "SELECT id FROM journal_entries WHERE state IN ('approved','declined','failed') AND updated < $1 LIMIT $2"
 	n := 0
-	err := p.write(ctx, "prune", func(tx pgx.Tx, _ time.Time) error {
-		const sel = "state IN ('approved','declined','failed') AND updated < $1"
-		if _, err := tx.Exec(ctx, "DELETE FROM journal_claims WHERE transaction_id IN (SELECT id FROM journal_entries WHERE "+sel+")", before); err != nil {
-			return p.fail(ctx, "prune", err)
+	for {
+		var c int64
+		err := p.write(ctx, "prune", func(tx pgx.Tx, _ time.Time) error {
+			tag, err := tx.Exec(ctx, "WITH doomed AS ("+sel+" FOR UPDATE SKIP LOCKED), "+
+				"claims AS (DELETE FROM journal_claims WHERE transaction_id IN (SELECT id FROM doomed)) "+
+				"DELETE FROM journal_entries WHERE id IN (SELECT id FROM doomed)", before, pruneBatch)
+			if err != nil {
+				return p.fail(ctx, "prune", err)
+			}
+			c = tag.RowsAffected()
+			return nil
+		})
+		n += int(c)
+		if err != nil || c < int64(pruneBatch) {
+			return n, err
 		}
-		tag, err := tx.Exec(ctx, "DELETE FROM journal_entries WHERE "+sel, before)
-		if err != nil {
-			return p.fail(ctx, "prune", err)
-		}
-		n = int(tag.RowsAffected())
-		return nil
-	})
-	return n, err
+	}
 }
 
 // Load implements [Loader], in one transaction.
@@ -469,41 +459,36 @@ func (p *Postgres) Load(ctx context.Context, entries iter.Seq[Entry]) (int, erro
 	n := 0
 	err := p.write(ctx, "load", func(tx pgx.Tx, _ time.Time) error {
 		for e := range entries {
-			e, err := loadable(e)
-			if err != nil {
-				return err
-			}
-			var one int
-			switch err := tx.QueryRow(ctx, "SELECT 1 FROM journal_entries WHERE id=$1", e.TransactionID).Scan(&one); {
-			case err == nil:
-				continue
-			case !errors.Is(err, pgx.ErrNoRows):
-				return p.fail(ctx, "load", err)
-			}
-			claims := e.Claims[:0:0]
-			for _, k := range e.Claims {
-				if _, err := tx.Exec(ctx, "INSERT INTO journal_claims(key, transaction_id) VALUES($1,$2) ON CONFLICT (key) DO NOTHING", k, e.TransactionID); err != nil {
-					return p.fail(ctx, "load", err)
+			ok, err := loadOne(e, func(id string) (bool, error) {
+				var one int
+				switch err := tx.QueryRow(ctx, "SELECT 1 FROM journal_entries WHERE id=$1", id).Scan(&one); {
+				case errors.Is(err, pgx.ErrNoRows):
+					return false, nil
+				case err != nil:
+					return false, p.fail(ctx, "load", err)
+				}
+				return true, nil
+			}, func(k, id string) (string, error) {
+				if _, err := tx.Exec(ctx, "INSERT INTO journal_claims(key, transaction_id) VALUES($1,$2) ON CONFLICT (key) DO NOTHING", k, id); err != nil {
+					return "", p.fail(ctx, "load", err)
 				}
 				var h string
 				if err := tx.QueryRow(ctx, "SELECT transaction_id FROM journal_claims WHERE key=$1", k).Scan(&h); err != nil {
+					return "", p.fail(ctx, "load", err)
+				}
+				return h, nil
+			}, func(e *Entry, b []byte) error {
+				if _, err := tx.Exec(ctx, pgInsert, pgArgs(e, b)...); err != nil {
 					return p.fail(ctx, "load", err)
 				}
-				if h != e.TransactionID {
-					e.Refs = withRef(e.Refs, RefClaimConflict, h+" holds "+k)
-					continue
-				}
-				claims = append(claims, k)
-			}
-			e.Claims = claims
-			b, err := encodeEntry(&e)
+				return nil
+			})
 			if err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, pgInsert, pgArgs(&e, b)...); err != nil {
-				return p.fail(ctx, "load", err)
+			if ok {
+				n++
 			}
-			n++
 		}
 		return nil
 	})

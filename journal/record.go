@@ -205,3 +205,62 @@ func withRef(refs map[string]string, k, v string) map[string]string {
 	refs[k] = v
 	return refs
 }
+
+// loadOne is the part of [Loader.Load] the SQL stores share: it writes e unless its id exists,
+// taking the claims no other entry holds (claim inserts a free key and returns the key's
+// holder). It reports whether e was written.
+func loadOne(e Entry, exists func(id string) (bool, error), claim func(key, id string) (string, error), insert func(e *Entry, b []byte) error) (bool, error) {
+	e, err := loadable(e)
+	if err != nil {
+		return false, err
+	}
+	if ok, err := exists(e.TransactionID); err != nil || ok {
+		return false, err
+	}
+	claims := e.Claims[:0:0]
+	for _, k := range e.Claims {
+		holder, err := claim(k, e.TransactionID)
+		if err != nil {
+			return false, err
+		}
+		if holder != e.TransactionID {
+			e.Refs = withRef(e.Refs, RefClaimConflict, holder+" holds "+k)
+			continue
+		}
+		claims = append(claims, k)
+	}
+	e.Claims = claims
+	b, err := encodeEntry(&e)
+	if err != nil {
+		return false, err
+	}
+	return true, insert(&e, b)
+}
+
+// pendingOf is the part of Pending the SQL stores share: of the entries in intent or unknown,
+// oldest first, it keeps the unknown ones and the intents whose owner is gone, which abandon
+// turns to unknown (unless they changed meanwhile).
+func pendingOf(all []Entry, alive func(owner string) (bool, error), abandon func(Entry) (bool, error)) ([]Entry, error) {
+	out := all[:0]
+	for _, e := range all {
+		if e.State == StateIntent {
+			ok, err := alive(e.Owner)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				continue
+			}
+			turned, err := abandon(e)
+			if err != nil {
+				return nil, err
+			}
+			if !turned {
+				continue
+			}
+			e.State = StateUnknown
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}

@@ -368,24 +368,7 @@ func (s *SQLite) Pending(ctx context.Context) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := all[:0]
-	for _, e := range all {
-		if e.State == StateIntent {
-			if ownerAlive(e.Owner) {
-				continue
-			}
-			turned, err := s.abandon(ctx, e)
-			if err != nil {
-				return nil, err
-			}
-			if !turned {
-				continue
-			}
-			e.State = StateUnknown
-		}
-		out = append(out, e)
-	}
-	return out, nil
+	return pendingOf(all, func(o string) (bool, error) { return ownerAlive(o), nil }, func(e Entry) (bool, error) { return s.abandon(ctx, e) })
 }
 
 // abandon turns the intent of a dead owner to unknown, unless it changed meanwhile.
@@ -487,25 +470,35 @@ func queryWhere(q Query, ph func(n int) string, tv func(time.Time) any) (string,
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
+// pruneBatch is how many entries one Prune transaction deletes: the write lock is let go
+// between batches, so a large prune does not keep other writers (another process's Begin)
+// waiting.
+var pruneBatch = 5000
+
 // Prune implements [Journal]: entries with an outcome last updated before the time go, with
-// their claims, in one transaction.
+// their claims, in transactions of a few thousand entries.
 func (s *SQLite) Prune(ctx context.Context, before time.Time) (int, error) {
+	const sel = "SELECT id FROM journal_entries WHERE state IN ('approved','declined','failed') AND updated < ?1 LIMIT ?2"
+	b := sqlTime(before)
 	n := 0
-	err := s.write(ctx, "prune", func(tx *sql.Tx, _ time.Time) error {
-		const sel = "state IN ('approved','declined','failed') AND updated < ?"
-		b := sqlTime(before)
-		if _, err := tx.ExecContext(ctx, "DELETE FROM journal_claims WHERE transaction_id IN (SELECT id FROM journal_entries WHERE "+sel+")", b); err != nil {
-			return s.fail(ctx, "prune", err)
+	for {
+		var c int64
+		err := s.write(ctx, "prune", func(tx *sql.Tx, _ time.Time) error {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM journal_claims WHERE transaction_id IN ("+sel+")", b, pruneBatch); err != nil {
+				return s.fail(ctx, "prune", err)
+			}
+			r, err := tx.ExecContext(ctx, "DELETE FROM journal_entries WHERE id IN ("+sel+")", b, pruneBatch)
+			if err != nil {
+				return s.fail(ctx, "prune", err)
+			}
+			c, _ = r.RowsAffected()
+			return nil
+		})
+		n += int(c)
+		if err != nil || c < int64(pruneBatch) {
+			return n, err
 		}
-		r, err := tx.ExecContext(ctx, "DELETE FROM journal_entries WHERE "+sel, b)
-		if err != nil {
-			return s.fail(ctx, "prune", err)
-		}
-		c, _ := r.RowsAffected()
-		n = int(c)
-		return nil
-	})
-	return n, err
+	}
 }
 
 // Load implements [Loader], in one transaction.
@@ -533,45 +526,41 @@ func (s *SQLite) Load(ctx context.Context, entries iter.Seq[Entry]) (int, error)
 		}
 		defer ins.Close()
 		for e := range entries {
-			e, err := loadable(e)
-			if err != nil {
-				return err
-			}
-			var one int
-			switch err := exists.QueryRowContext(ctx, e.TransactionID).Scan(&one); {
-			case err == nil:
-				continue
-			case !errors.Is(err, sql.ErrNoRows):
-				return s.fail(ctx, "load", err)
-			}
-			claims := e.Claims[:0:0]
-			for _, k := range e.Claims {
-				r, err := claim.ExecContext(ctx, k, e.TransactionID)
+			ok, err := loadOne(e, func(id string) (bool, error) {
+				var one int
+				switch err := exists.QueryRowContext(ctx, id).Scan(&one); {
+				case errors.Is(err, sql.ErrNoRows):
+					return false, nil
+				case err != nil:
+					return false, s.fail(ctx, "load", err)
+				}
+				return true, nil
+			}, func(k, id string) (string, error) {
+				r, err := claim.ExecContext(ctx, k, id)
 				if err != nil {
+					return "", s.fail(ctx, "load", err)
+				}
+				if c, _ := r.RowsAffected(); c == 1 {
+					return id, nil
+				}
+				var h string
+				if err := holder.QueryRowContext(ctx, k).Scan(&h); err != nil {
+					return "", s.fail(ctx, "load", err)
+				}
+				return h, nil
+			}, func(e *Entry, b []byte) error {
+				if _, err := ins.ExecContext(ctx, e.TransactionID, e.Terminal, int(e.Operation), string(e.State), e.Owner, e.Fingerprint,
+					sqlTime(e.Started), sqlTime(e.Updated), nullRRN(e), int64(e.Request.Amount), string(b), int64(checksum(b))); err != nil {
 					return s.fail(ctx, "load", err)
 				}
-				if c, _ := r.RowsAffected(); c == 0 {
-					var h string
-					if err := holder.QueryRowContext(ctx, k).Scan(&h); err != nil {
-						return s.fail(ctx, "load", err)
-					}
-					if h != e.TransactionID {
-						e.Refs = withRef(e.Refs, RefClaimConflict, h+" holds "+k)
-						continue
-					}
-				}
-				claims = append(claims, k)
-			}
-			e.Claims = claims
-			b, err := encodeEntry(&e)
+				return nil
+			})
 			if err != nil {
 				return err
 			}
-			if _, err := ins.ExecContext(ctx, e.TransactionID, e.Terminal, int(e.Operation), string(e.State), e.Owner, e.Fingerprint,
-				sqlTime(e.Started), sqlTime(e.Updated), nullRRN(&e), int64(e.Request.Amount), string(b), int64(checksum(b))); err != nil {
-				return s.fail(ctx, "load", err)
+			if ok {
+				n++
 			}
-			n++
 		}
 		return nil
 	})

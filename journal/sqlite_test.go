@@ -43,49 +43,6 @@ func corruptRow(t *testing.T, path, id string) {
 	}
 }
 
-func TestSQLiteCorruptRow(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "j.db")
-	j := openSQLite(t, path)
-	for _, id := range []string{"a", "b", "c"} {
-		must(t, j.Begin(bg, purchase(id, "t", 100)))
-	}
-	must(t, j.Finish(bg, "a", Outcome{State: StateUnknown, Err: errors.New("eof")}))
-	must(t, j.Finish(bg, "b", Outcome{State: StateUnknown, Err: errors.New("eof")}))
-	must(t, j.Finish(bg, "c", Outcome{State: StateApproved, Result: approved("rc", 100)}))
-	corruptRow(t, path, "b")
-	must(t, j.Close())
-
-	j = openSQLite(t, path)
-	if _, ok, err := j.Get(bg, "b"); !errors.Is(err, ErrCorrupt) || !ok {
-		t.Fatalf("Get of the corrupt row = %v, %v; want ErrCorrupt", ok, err)
-	}
-	if err := j.Note(bg, "b", "k", "v"); !errors.Is(err, ErrCorrupt) {
-		t.Fatalf("Note on the corrupt row = %v", err)
-	}
-	if err := j.Finish(bg, "b", Outcome{State: StateApproved}); !errors.Is(err, ErrCorrupt) {
-		t.Fatalf("Finish on the corrupt row = %v", err)
-	}
-	if err := j.Begin(bg, purchase("b", "t", 100)); !errors.Is(err, ErrDuplicateTransaction) {
-		t.Fatalf("Begin over the corrupt row = %v", err)
-	}
-	if e := mustGet(t, j, "a"); e.State != StateUnknown {
-		t.Fatalf("a = %s", e.State)
-	}
-	p, err := j.Pending(bg)
-	must(t, err)
-	if ids(p) != "a" {
-		t.Fatalf("Pending = %s, want a (the corrupt one skipped)", ids(p))
-	}
-	all, err := j.Query(bg, Query{})
-	must(t, err)
-	if ids(all) != "c,a" {
-		t.Fatalf("Query = %s", ids(all))
-	}
-	if _, _, err := j.Last(bg, "t"); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // A full disk fails the write with code 1082, rolled back; once there is room again the
 // journal opens with every earlier entry as it was.
 func TestSQLiteDiskFull(t *testing.T) {

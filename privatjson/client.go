@@ -13,6 +13,12 @@ import (
 	"github.com/uapos/uapos/transport"
 )
 
+// ErrNoMsgType: the terminal answered a service message with a ServiceMessage that carries
+// no msgType, typically an error ("error":true with an errorDescription). The call fails at
+// once with a [*ProtocolError] wrapping it (and a [*ResponseError] with the terminal's text,
+// when it sent one) instead of waiting for a reply that will not come.
+var ErrNoMsgType = errors.New("privatjson: service reply without msgType")
+
 // DialFunc opens a new link to the terminal (a TCP connection, a serial port).
 type DialFunc func(ctx context.Context) (transport.Conn, error)
 
@@ -278,10 +284,9 @@ func (c *Client) send(ctx context.Context, l *link, frame []byte) (int, error) {
 	}
 	dl, _ := ctx.Deadline()
 	l.conn.SetWriteDeadline(dl)
-	stop := context.AfterFunc(ctx, func() { l.conn.SetWriteDeadline(time.Unix(1, 0)) })
+	release := transport.InterruptOnDone(ctx, l.conn.SetWriteDeadline)
 	n, err := l.conn.Write(frame)
-	stop()
-	l.conn.SetWriteDeadline(time.Time{})
+	release()
 	c.lastSend = time.Now()
 	if err == nil && n < len(frame) {
 		err = io.ErrShortWrite
@@ -485,6 +490,16 @@ func (c *Client) serviceOn(ctx context.Context, l *link, req Request) (*Message,
 	m := r.m
 	if strings.EqualFold(m.MsgType(), MsgMethodNotImplemented) {
 		return nil, fmt.Errorf("privatjson: %s: %w", msgType, ErrNotImplemented)
+	}
+	if m.MsgType() == "" {
+		// Matched by method alone (a ServiceMessage without msgType): not the answer asked
+		// for, so no result; the terminal's error, if it sent one, goes with it.
+		err := error(ErrNoMsgType)
+		if m.HasError && m.Error || m.ErrorDescription != "" {
+			err = fmt.Errorf("%w (the terminal answered: %w)", ErrNoMsgType,
+				&ResponseError{Method: msgType, ResponseCode: m.ResponseCode(), Description: m.ErrorDescription, Message: m})
+		}
+		return nil, &ProtocolError{Op: msgType, Err: err}
 	}
 	if m.HasError && m.Error {
 		return m, &ResponseError{Method: msgType, ResponseCode: m.ResponseCode(), Description: m.ErrorDescription, Message: m}

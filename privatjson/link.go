@@ -168,7 +168,9 @@ func (l *link) dispatch(m *Message) {
 				return
 			}
 		default:
-			if l.service != nil && replyMatches(l.service.key, mt) {
+			// A reply without msgType (a terminal's service error) is matched by its method
+			// alone: it can only answer the pending service message, which fails fast on it.
+			if l.service != nil && (mt == "" || replyMatches(l.service.key, mt)) {
 				l.deliver(l.service, reply{m: m})
 				return
 			}

@@ -44,7 +44,8 @@ func TestProbeTerminalEcho(t *testing.T) {
 	}
 }
 
-// A write action the identified device has not got is reported, not attempted.
+// A write action the identified device has not got is reported as not available (a
+// warning), not attempted.
 func TestProbeActionNotAvailable(t *testing.T) {
 	p, ok := findProtocol("bposlight")
 	if !ok || p.newSim == nil {
@@ -62,7 +63,8 @@ func TestProbeActionNotAvailable(t *testing.T) {
 	o := realOptions()
 	o.testPrint = true
 	r := probeURL(context.Background(), "tcp://"+addr, o)
-	if r.Protocol != "bposlight" || len(r.Actions) != 1 || r.Actions[0].OK || r.Status != statusOK {
+	if r.Protocol != "bposlight" || len(r.Actions) != 1 || r.Actions[0].OK || r.Actions[0].Result != actionNotAvailable ||
+		r.Status != statusWarn || r.Problem != problemNotAvailable {
 		t.Fatalf("%+v", r)
 	}
 }

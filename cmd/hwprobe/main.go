@@ -5,6 +5,7 @@
 //	hwprobe probe [flags] URL...         what answers on each link (tcp://, serial://, usblp://, usb://)
 //	hwprobe demo [--out FILE]            every simulator on loopback, driven through the real drivers
 //	hwprobe sim PROTOCOL [flags]         run one simulator until interrupted
+//	hwprobe terminal OP [--yes] URL      last, merchants, status (read-only); x, z (need --yes)
 //	hwprobe capture --listen ADDR --to URL --out FILE
 //	                                     relay between an application and a device, recording both ways
 //	hwprobe identify [--json] FILE       name the framing of the protocol in a capture
@@ -14,13 +15,14 @@
 // --terminal-echo) asks for it, and never scans networks: it talks only to the URLs it is
 // given. See protocols/transports.md §5 of the project notes for the feature list.
 //
-// probe sends, on a fresh link each, ESC/POS real-time status (DLE EOT) first; the JSON ECR
-// handshake (PingDevice), B-POS Light's acquirer list (ACQ) and the BPOS1 ping frame follow
+// probe sends, on a fresh link each, ESC/POS real-time status (DLE EOT) first; B-POS Light's
+// acquirer list (ACQ), the JSON ECR handshake (PingDevice) and the BPOS1 ping frame follow
 // only on a link taken to lead to a terminal, never to usblp://, usb:// or a raw print port
 // (docs/probe.md). It tells a closed port, a silent port and a peer speaking something else
 // apart. Its exit
 // status is 0 when every target is ok, 1 when some only warn and 2 when any fails; identify
-// exits 2 when it recognises no framing; any other error exits 1.
+// exits 2 when it recognises no framing; terminal exits 0 when done, 1 when the operation is
+// not available or was refused (nothing sent) and 2 when it failed; any other error exits 1.
 //
 // Each protocol's glue is one file, demo_<protocol>.go, listed once in [protocols]; the
 // capture recognisers (frames.go) are hwprobe's own, independent of the protocol packages.
@@ -52,6 +54,7 @@ var commands = []command{
 	{"probe", "[--json] [--timeout D] [--kind printer|terminal] [--record DIR [--force]] [--protocol P] [--test-print [--profile P]] [--kick-drawer] [--terminal-echo] URL...", "identify what answers on each link", runProbe},
 	{"demo", "[--out FILE.png]", "start every simulator on loopback and drive it through the real drivers", runDemo},
 	{"sim", "PROTOCOL|all [--listen 127.0.0.1:PORT | --pty] [--faults a,b] [--control 127.0.0.1:PORT] [--answer-delay D] [--json]", "run simulators until interrupted, with a control API", runSim},
+	{"terminal", "last|merchants|status|x|z [--json] [--yes] [--protocol P] [--bank B] [--merchant M] [--timeout D] URL", "support operations on a payment terminal (x and z need --yes)", runTerminal},
 	{"capture", "--listen ADDR|pty --to URL --out FILE [--force]", "relay between an application and a device, recording both directions", runCapture},
 	{"identify", "[--json] FILE", "recognise the framing of the traffic in a capture file", runIdentify},
 	{"version", "", "module version and VCS commit of this build", runVersion},

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/uapos/uapos/internal/advice"
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/transport"
 	"github.com/uapos/uapos/transport/capture"
@@ -33,18 +33,21 @@ const (
 
 // Problems a probe tells apart.
 const (
-	problemClosed      = "closed"       // nothing to connect to: refused, no such port or device
-	problemPermission  = "permission"   // the node exists but may not be opened
-	problemBusy        = "busy"         // another program holds the port
-	problemBadURL      = "bad-url"      // the URL cannot be used
-	problemUnsupported = "unsupported"  // this build or platform cannot open it
-	problemSilent      = "silent"       // opened, but nothing answered any probe
-	problemNonProtocol = "non-protocol" // something answered, in none of the known protocols
-	problemHangup      = "hangup"       // the peer closed the link without answering
-	problemAction      = "action"       // identified, but a write action failed
-	problemNotDevice   = "not-a-device" // the path is a file, a directory or not the device the scheme wants
-	problemRefused     = "refused"      // hwprobe will not send what was asked on this kind of link
-	problemRecord      = "record"       // a --record file could not be created
+	problemClosed      = advice.Closed      // nothing to connect to: refused, no such port or device
+	problemPermission  = advice.Permission  // the node exists but may not be opened
+	problemBusy        = advice.Busy        // another program holds the port
+	problemBadURL      = advice.BadURL      // the URL cannot be used
+	problemUnsupported = advice.Unsupported // this build or platform cannot open it
+	problemSilent      = advice.Silent      // opened, but nothing answered any probe
+	problemNonProtocol = "non-protocol"     // something answered, in none of the known protocols
+	problemHangup      = "hangup"           // the peer closed the link without answering
+	problemAction      = "action"           // identified, but a write action failed
+	problemNotDevice   = advice.NotDevice   // the path is a file, a directory or not the device the scheme wants
+	problemRefused     = "refused"          // hwprobe will not send what was asked on this kind of link
+	problemRecord      = "record"           // a --record file could not be created
+	// problemNotAvailable: a write action was asked for that the identified protocol has
+	// not got; nothing was sent for it.
+	problemNotAvailable = "not-available"
 )
 
 // attempt is one protocol tried on a fresh link.
@@ -52,6 +55,11 @@ type attempt struct {
 	Protocol string `json:"protocol"`
 	OK       bool   `json:"ok"`
 	Error    string `json:"error,omitempty"`
+	// Baud is the line speed probe set on a serial URL that gives none (0: the URL's own).
+	Baud int `json:"baud,omitempty"`
+	// FirstByteWait is how long the attempt waited for the device's first byte before
+	// giving up on this protocol ("" when it had its whole --timeout).
+	FirstByteWait string `json:"first_byte_wait,omitempty"`
 	// BytesRead counts what the device sent during the attempt.
 	BytesRead int  `json:"bytes_read"`
 	Hangup    bool `json:"hangup,omitempty"`
@@ -61,8 +69,18 @@ type attempt struct {
 type actionResult struct {
 	Action string `json:"action"`
 	OK     bool   `json:"ok"`
+	// Result is "ok", "fail" (tried, and it failed) or "not-available" (the identified
+	// protocol has no such action: nothing was sent).
+	Result string `json:"result"`
 	Detail string `json:"detail"`
 }
+
+// Action results.
+const (
+	actionOK           = "ok"
+	actionFail         = "fail"
+	actionNotAvailable = "not-available"
+)
 
 // probeReport is the verdict on one URL; a list of them is the --json form.
 type probeReport struct {
@@ -74,9 +92,12 @@ type probeReport struct {
 	LinkReason string `json:"link_reason,omitempty"`
 	// Withheld lists the protocols whose frames were not sent: a write-only printer could
 	// be on the link and would print them.
-	Withheld []string       `json:"withheld,omitempty"`
-	Protocol string         `json:"protocol,omitempty"`
-	Device   string         `json:"device,omitempty"`
+	Withheld []string `json:"withheld,omitempty"`
+	Protocol string   `json:"protocol,omitempty"`
+	Device   string   `json:"device,omitempty"`
+	// LinkURL is the URL the device was identified on, with the line speed probe chose
+	// for a serial URL that gives none; write actions use it.
+	LinkURL  string         `json:"link_url,omitempty"`
 	Problem  string         `json:"problem,omitempty"`
 	Detail   string         `json:"detail,omitempty"`
 	Advice   string         `json:"advice,omitempty"`
@@ -99,6 +120,8 @@ type probeOptions struct {
 	// kind is what the user says the device is: "" (find out), classPrinter or
 	// classTerminal (--kind).
 	kind string
+	// firstByte, when > 0, replaces every protocol's first-byte wait (--first-byte).
+	firstByte time.Duration
 	// explicit is set when the user named the protocol (--protocol): its frames are sent
 	// on any link but a printer's.
 	explicit bool
@@ -107,6 +130,13 @@ type probeOptions struct {
 	// vendor; nil means no lookup.
 	listPorts func() ([]transport.PortInfo, error)
 }
+
+// watchKeep is how many of a device's first bytes an attempt keeps: enough for a whole short
+// frame, whose framing tells which protocol to try next (hintProtocol).
+const watchKeep = 256
+
+// seenKeep is how many of them a report shows (Seen).
+const seenKeep = 32
 
 // watchConn counts and keeps the first bytes a device sends, and notes a hang-up.
 type watchConn struct {
@@ -121,14 +151,20 @@ func (w *watchConn) Read(p []byte) (int, error) {
 	n, err := w.Conn.Read(p)
 	w.mu.Lock()
 	w.n += n
-	if len(w.first) < 32 {
-		w.first = append(w.first, p[:min(n, 32-len(w.first))]...)
+	if len(w.first) < watchKeep {
+		w.first = append(w.first, p[:min(n, watchKeep-len(w.first))]...)
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
 		w.hangup = true
 	}
 	w.mu.Unlock()
 	return n, err
+}
+
+func (w *watchConn) count() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.n
 }
 
 func (w *watchConn) stats() (int, []byte, bool) {
@@ -161,47 +197,11 @@ func (k *keepConn) kept() []byte {
 	return append([]byte(nil), k.buf...)
 }
 
-// classifyOpen turns an Open error into a problem and advice.
-func classifyOpen(url string, err error) (problem, advice string) {
-	scheme, _, _ := strings.Cut(url, "://")
-	var te *transport.Error
-	hint := ""
-	if errors.As(err, &te) {
-		hint = te.Hint
-	}
-	switch {
-	case errors.Is(err, transport.ErrBadURL):
-		return problemBadURL, "write it as tcp://HOST:PORT, serial:///dev/ttyUSB0?baud=115200, usblp:///dev/usb/lp0 or usb://VID:PID"
-	case errors.Is(err, transport.ErrUnsupported):
-		if hint != "" {
-			return problemUnsupported, hint
-		}
-		return problemUnsupported, "this build cannot open it (usb:// needs a build with -tags libusb; usblp:// is Linux only)"
-	case errors.Is(err, transport.ErrPermission), errors.Is(err, fs.ErrPermission):
-		if hint != "" {
-			return problemPermission, hint
-		}
-		return problemPermission, "run hwprobe scan: it prints the group to join and a udev rule"
-	case errors.Is(err, transport.ErrBusy):
-		return problemBusy, "another program holds the port: stop the cash-register application or its driver service, then retry"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return problemClosed, "nothing listens there: check the device is on, its IP address (DHCP may have changed it: reserve it in the router) and its ECR port"
-	case errors.Is(err, transport.ErrNotFound), errors.Is(err, fs.ErrNotExist):
-		return problemClosed, "no such port or device: its name may have changed after re-plugging; run hwprobe scan and pick it by VID:PID"
-	case errors.Is(err, transport.ErrNotSerial):
-		return problemClosed, "that node is not a serial port"
-	case errors.Is(err, transport.ErrNotADevice):
-		return problemNotDevice, "that path is not a device node (nothing was opened or written): give the port or printer node; hwprobe scan lists them"
-	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
-		if scheme == "tcp" {
-			return problemClosed, "no answer to the TCP connect: wrong IP address, the device is off, or a firewall drops it"
-		}
-		return problemClosed, "opening timed out"
-	}
-	if hint != "" {
-		return problemClosed, hint
-	}
-	return problemClosed, "cannot open the link: check the URL, the cable and that the device is on"
+// classifyOpen turns an Open error into a problem and advice (package advice, which
+// uaposd's support page shares).
+func classifyOpen(url string, err error) (problem, text string) {
+	a := advice.Open(url, err)
+	return a.Problem, a.EN
 }
 
 // Link classes: what a link leads to as far as can be told before a byte is sent. The
@@ -324,10 +324,8 @@ func silentAdvice(url, class string, withheld []string) (string, string) {
 		return statusWarn, "a printer on this link answers no status query: it may be write-only or not ESC/POS (Star mode); try --test-print"
 	case len(withheld) > 0:
 		return statusFail, "no answer to the printer status query. If this is a payment terminal, probe again with --kind terminal (or --protocol " + strings.Join(withheld, "|") + "); its handshakes are sent only when asked, because a write-only printer on this port would print them. For a terminal also check the baud rate (JSON and B-POS Light terminals over USB use 115200), the cable and that it is in cash-register (ECR) mode; for a printer try --kind printer --test-print"
-	case strings.HasPrefix(url, "serial:"), strings.HasPrefix(url, "/"), strings.HasPrefix(strings.ToUpper(url), "COM"):
-		return statusFail, "nothing answered: check the baud rate (JSON and B-POS Light terminals over USB use 115200), the cable, and that the terminal is in cash-register (ECR) mode"
 	}
-	return statusFail, "the port accepts connections but nothing answered: is it the device's cash-register port (JSON and B-POS Light terminals: 2000 by default; printers: 9100), and is the ECR protocol enabled on the terminal?"
+	return statusFail, advice.NoAnswer(url).EN
 }
 
 // prober runs the attempts on one URL.
@@ -340,73 +338,126 @@ type prober struct {
 	anyHangup bool
 }
 
-// try runs each protocol on a fresh link until one answers. It returns the protocol that
-// did (or answered busy), and done when the report is final (the link cannot be opened, a
-// record file cannot be made, ctx ended).
-func (p *prober) try(ps []*protocol) (identified *protocol, done bool) {
-	r, o := p.r, p.o
-	for _, pr := range ps {
-		actx, cancel := context.WithTimeout(p.ctx, o.timeout)
-		c, err := o.open(actx, p.url)
-		if err != nil {
-			cancel()
-			r.Status = statusFail
-			r.Problem, r.Advice = classifyOpen(p.url, err)
-			r.Detail = err.Error()
-			return nil, true
+// try makes the attempts of plans in order, each on a fresh link, until one answers; a failed
+// attempt whose answer has a known framing moves that framing's protocol to the front
+// (hintProtocol). It returns the protocol that answered (or answered busy), and done when
+// the report is final (the link cannot be opened, a record file cannot be made, ctx ended).
+func (p *prober) try(plans []plan) (identified *protocol, done bool) {
+	for len(plans) > 0 {
+		pl := plans[0]
+		plans = plans[1:]
+		first, identified, done := p.attempt(pl)
+		if identified != nil || done {
+			return identified, done
 		}
-		var recFile *os.File
-		if o.recordDir != "" {
-			name := filepath.Join(o.recordDir, fmt.Sprintf("%s-%d-%s.cap", fileSafe(p.url), len(r.Attempts)+1, pr.name))
-			if recFile, err = createCapture(name, o.force); err != nil {
-				c.Close()
-				cancel()
-				r.Status, r.Problem = statusFail, problemRecord
-				r.Detail = "--record: " + err.Error()
-				r.Advice = "give --force to overwrite earlier records, or another --record directory"
-				return nil, true
-			}
-			writeComment(recFile, "hwprobe probe %s, attempt %d: %s (link class %s)", p.url, len(r.Attempts)+1, pr.name, r.LinkClass)
-			c = capture.Record(c, recFile)
-			r.Records = append(r.Records, name)
+		if h := hintProtocol(first); h != "" {
+			plans = prefer(plans, h, pl.baud)
 		}
-		w := &watchConn{Conn: c}
-		if dl, ok := actx.Deadline(); ok {
-			c.SetDeadline(dl)
-		}
-		desc, err := pr.identify(actx, w)
-		c.Close()
-		cancel()
-		if recFile != nil {
-			recFile.Close()
-		}
-		n, first, hangup := w.stats()
-		a := attempt{Protocol: pr.name, OK: err == nil, BytesRead: n, Hangup: hangup}
-		if err != nil {
-			a.Error = err.Error()
-		}
-		r.Attempts = append(r.Attempts, a)
-		if err == nil {
-			r.Status, r.Protocol, r.Device = statusOK, pr.name, desc
-			return pr, false
-		}
-		if errors.Is(err, payment.ErrBusy) || pr.busy != nil && pr.busy(err) {
-			r.Status, r.Protocol, r.Device = statusWarn, pr.name, desc
-			r.Problem = problemBusy
-			r.Detail = err.Error()
-			r.Advice = "the terminal answers but is busy with an operation: finish or cancel it on the terminal, then retry"
-			return pr, false
-		}
-		if p.ctx.Err() != nil {
-			r.Status, r.Problem, r.Detail = statusFail, problemSilent, "interrupted"
-			return nil, true
-		}
-		if n > 0 && len(p.seen) == 0 {
-			p.seen = first
-		}
-		p.anyHangup = p.anyHangup || hangup && n == 0
 	}
 	return nil, false
+}
+
+// errNoFirstByte ends an attempt whose device sent nothing within the first-byte wait.
+var errNoFirstByte = errors.New("no byte within the first-byte wait")
+
+// attempt tries one plan on a fresh link. It returns the first bytes the device sent, the
+// protocol when it answered, and done when the report is final.
+func (p *prober) attempt(pl plan) (first []byte, identified *protocol, done bool) {
+	r, o, pr := p.r, p.o, pl.p
+	url := p.url
+	if pl.baud > 0 {
+		url = withBaud(url, pl.baud)
+	}
+	actx, cancel := context.WithTimeout(p.ctx, o.timeout)
+	defer cancel()
+	raw, err := o.open(actx, url)
+	if err != nil {
+		r.Status = statusFail
+		r.Problem, r.Advice = classifyOpen(url, err)
+		r.Detail = err.Error()
+		return nil, nil, true
+	}
+	c := raw
+	var recFile *os.File
+	if o.recordDir != "" {
+		name := filepath.Join(o.recordDir, fmt.Sprintf("%s-%d-%s.cap", fileSafe(p.url), len(r.Attempts)+1, pr.name))
+		if recFile, err = createCapture(name, o.force); err != nil {
+			raw.Close()
+			r.Status, r.Problem = statusFail, problemRecord
+			r.Detail = "--record: " + err.Error()
+			r.Advice = "give --force to overwrite earlier records, or another --record directory"
+			return nil, nil, true
+		}
+		writeComment(recFile, "hwprobe probe %s, attempt %d: %s (link class %s)", url, len(r.Attempts)+1, pr.name, r.LinkClass)
+		c = capture.Record(c, recFile)
+		r.Records = append(r.Records, name)
+	}
+	w := &watchConn{Conn: c}
+	if dl, ok := actx.Deadline(); ok {
+		c.SetDeadline(dl)
+	}
+	ictx, icancel := context.WithCancelCause(actx)
+	defer icancel(nil)
+	if pl.wait > 0 {
+		t := time.AfterFunc(pl.wait, func() {
+			if w.count() == 0 {
+				icancel(errNoFirstByte)
+			}
+		})
+		defer t.Stop()
+	}
+	desc, err := pr.identify(ictx, w)
+	n, first, hangup := w.stats()
+	busy := err != nil && (errors.Is(err, payment.ErrBusy) || pr.busy != nil && pr.busy(err))
+	if busy {
+		// Say what the terminal is and what it is doing, on this link: no second
+		// connection to a terminal that serves one client at a time.
+		if d := busyDescribers[pr.name]; d != nil {
+			if bd := d(actx, w); bd != "" {
+				desc = bd
+			}
+		}
+		if desc == "" {
+			desc = pr.name + " terminal, busy"
+		}
+		c.Close()
+	} else {
+		hangUp(p.ctx, raw, c)
+	}
+	if recFile != nil {
+		recFile.Close()
+	}
+	a := attempt{Protocol: pr.name, Baud: pl.baud, OK: err == nil, BytesRead: n, Hangup: hangup}
+	if pl.wait > 0 {
+		a.FirstByteWait = pl.wait.String()
+	}
+	if err != nil {
+		a.Error = err.Error()
+		if errors.Is(context.Cause(ictx), errNoFirstByte) && n == 0 {
+			a.Error = fmt.Sprintf("no byte within %v (first-byte wait)", pl.wait)
+		}
+	}
+	r.Attempts = append(r.Attempts, a)
+	if err == nil {
+		r.Status, r.Protocol, r.Device, r.LinkURL = statusOK, pr.name, desc, url
+		return first, pr, false
+	}
+	if busy {
+		r.Status, r.Protocol, r.Device, r.LinkURL = statusWarn, pr.name, desc, url
+		r.Problem = problemBusy
+		r.Detail = err.Error()
+		r.Advice = "the terminal answers but is busy with an operation: finish or cancel it on the terminal, then retry"
+		return first, pr, false
+	}
+	if p.ctx.Err() != nil {
+		r.Status, r.Problem, r.Detail = statusFail, problemSilent, "interrupted"
+		return first, nil, true
+	}
+	if n > 0 && len(p.seen) == 0 {
+		p.seen = first
+	}
+	p.anyHangup = p.anyHangup || hangup && n == 0
+	return first, nil, false
 }
 
 // probeURL identifies what answers at url. It first sends only the printer status queries
@@ -438,7 +489,7 @@ func probeURL(ctx context.Context, url string, o probeOptions) probeReport {
 		return r
 	}
 	pr := &prober{ctx: ctx, url: url, o: o, r: &r}
-	identified, done := pr.try(status)
+	identified, done := pr.try(statusPlans(class, status, o))
 	if done {
 		return r
 	}
@@ -450,7 +501,11 @@ func probeURL(ctx context.Context, url string, o probeOptions) probeReport {
 	}
 	if identified == nil {
 		if class == classTerminal {
-			if identified, done = pr.try(terminal); done {
+			plans := terminalPlans(url, terminal, o)
+			if h := hintProtocol(pr.seen); h != "" {
+				plans = prefer(plans, h, 0)
+			}
+			if identified, done = pr.try(plans); done {
 				return r
 			}
 		} else {
@@ -466,7 +521,7 @@ func probeURL(ctx context.Context, url string, o probeOptions) probeReport {
 			r.Problem, r.Detail = problemUnsupported, "no protocol with a link probe is built in"
 		case len(pr.seen) > 0:
 			r.Problem = problemNonProtocol
-			r.Seen = hex.EncodeToString(pr.seen)
+			r.Seen = hex.EncodeToString(pr.seen[:min(len(pr.seen), seenKeep)])
 			r.Detail = "the device answered, but in none of: " + attemptNames(r.Attempts)
 			if f := recognise(pr.seen).framing; f != framingUnknown {
 				r.Detail += " (its answer looks like " + f.String() + ")"
@@ -481,7 +536,7 @@ func probeURL(ctx context.Context, url string, o probeOptions) probeReport {
 			r.Advice = "another program may hold the terminal (it accepts one client at a time), or this port is not the device's cash-register port"
 		default:
 			r.Problem = problemSilent
-			r.Detail = fmt.Sprintf("no byte came back within %v to any of: %s", o.timeout, attemptNames(r.Attempts))
+			r.Detail = "no byte came back to any of: " + attemptWaits(r.Attempts, o.timeout)
 			if len(r.Withheld) > 0 {
 				r.Detail += "; not sent, because " + reason + ": " + strings.Join(r.Withheld, ", ")
 			}
@@ -494,7 +549,11 @@ func probeURL(ctx context.Context, url string, o probeOptions) probeReport {
 		}
 		return r
 	}
-	runActions(ctx, url, o, identified, &r)
+	actionURL := url
+	if r.LinkURL != "" {
+		actionURL = r.LinkURL
+	}
+	runActions(ctx, actionURL, o, identified, &r)
 	return r
 }
 
@@ -507,6 +566,24 @@ func fileSafe(s string) string {
 		}
 	}
 	return strings.Trim(string(b), "_")
+}
+
+// attemptWaits names the attempts with how long each waited: "escpos (300ms), bposlight
+// (500ms), ...".
+func attemptWaits(as []attempt, timeout time.Duration) string {
+	var n []string
+	for _, a := range as {
+		wait := a.FirstByteWait
+		if wait == "" {
+			wait = timeout.String()
+		}
+		name := a.Protocol
+		if a.Baud > 0 {
+			name += fmt.Sprintf(" at %d baud", a.Baud)
+		}
+		n = append(n, name+" ("+wait+")")
+	}
+	return strings.Join(n, ", ")
 }
 
 func attemptNames(as []attempt) string {
@@ -533,7 +610,13 @@ func runActions(ctx context.Context, url string, o probeOptions, p *protocol, r 
 			continue
 		}
 		if a.f == nil {
-			r.Actions = append(r.Actions, actionResult{a.name, false, "not available for " + p.name})
+			// Asked for and not done: a warning (exit status 1) that says so, never "fail".
+			r.Actions = append(r.Actions, actionResult{Action: a.name, Result: actionNotAvailable,
+				Detail: "not available for " + p.name + ": " + unavailableWhy(a.name, p.name) + "; nothing was sent"})
+			if r.Status == statusOK {
+				r.Status, r.Problem = statusWarn, problemNotAvailable
+				r.Advice = "--" + a.name + " is not available for " + p.name + " (nothing was sent)"
+			}
 			continue
 		}
 		actx, cancel := context.WithTimeout(ctx, max(o.timeout, 30*time.Second))
@@ -541,15 +624,16 @@ func runActions(ctx context.Context, url string, o probeOptions, p *protocol, r 
 		c, err := o.open(actx, url)
 		if err == nil {
 			res.Detail, err = a.f(actx, c, o.actions)
-			c.Close()
+			hangUp(ctx, c, c)
 		}
 		cancel()
 		if err != nil {
 			res.Detail = err.Error()
+			res.Result = actionFail
 			r.Status, r.Problem = statusFail, problemAction
 			r.Advice = a.name + " failed: " + err.Error()
 		} else {
-			res.OK = true
+			res.OK, res.Result = true, actionOK
 		}
 		r.Actions = append(r.Actions, res)
 	}
@@ -560,7 +644,8 @@ func runProbe(ctx context.Context, a *app, args []string) error {
 	fs := newFlags("probe", a.stderr)
 	asJSON := fs.Bool("json", false, "print the reports as JSON (for support tickets)")
 	o := probeOptions{protocols: protocols, open: transport.Open}
-	fs.DurationVar(&o.timeout, "timeout", 3*time.Second, "time allowed for each protocol's answer")
+	fs.DurationVar(&o.timeout, "timeout", 3*time.Second, "time allowed for each protocol's answer once the device has sent its first byte")
+	fs.DurationVar(&o.firstByte, "first-byte", 0, "how long each protocol waits for the device's first byte before the next is tried (default: 0.3-1 s by protocol; --protocol waits --timeout)")
 	fs.BoolVar(&o.testPrint, "test-print", false, "print a short test receipt on an ESC/POS printer (writes!)")
 	fs.BoolVar(&o.kickDrawer, "kick-drawer", false, "open the cash drawer behind an ESC/POS printer (writes!)")
 	fs.BoolVar(&o.echo, "terminal-echo", false, "ask a terminal to test its link to the bank (no payment)")
@@ -620,6 +705,19 @@ func runProbe(ctx context.Context, a *app, args []string) error {
 	return probeExit(reports)
 }
 
+// unavailableWhy says why a write action is missing for a protocol.
+func unavailableWhy(action, proto string) string {
+	switch {
+	case action == "terminal-echo" && proto == "bpos1":
+		return "its provisional wire has no documented bank-echo message"
+	case action == "terminal-echo" && proto == "bposlight":
+		return "its documented messages (purchase, cancel, confirm, settlement, acquirer list) include no bank-link test"
+	case action == "terminal-echo":
+		return "it is no payment terminal"
+	}
+	return "it is a payment terminal, not a printer"
+}
+
 // noLinkProbe says what to do instead for a protocol hwprobe cannot probe on a link.
 func noLinkProbe(name string) string {
 	switch name {
@@ -672,6 +770,10 @@ func writeProbe(w io.Writer, reports []probeReport) {
 			fmt.Fprintf(w, "      link: %s (%s)\n", r.LinkClass, r.LinkReason)
 		}
 		for _, a := range r.Actions {
+			if a.Result == actionNotAvailable {
+				fmt.Fprintf(w, "      %s: %s\n", a.Action, a.Detail) // "not available for ..."
+				continue
+			}
 			s := statusOK
 			if !a.OK {
 				s = statusFail

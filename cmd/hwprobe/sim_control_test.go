@@ -142,9 +142,9 @@ func terminalCases(proto string) []terminalCase {
 	}
 }
 
-// openTerminal connects the protocol's real driver to addr, with time-outs short enough
+// dialTerminal connects the protocol's real driver to addr, with time-outs short enough
 // for the silent and card-timeout cases; close ends the link.
-func openTerminal(t *testing.T, proto, addr string) (term payment.Terminal, close func()) {
+func dialTerminal(t *testing.T, proto, addr string) (term payment.Terminal, close func()) {
 	t.Helper()
 	ctx := context.Background()
 	const short = 500 * time.Millisecond
@@ -235,7 +235,7 @@ func TestSimControlAPIFaults(t *testing.T) {
 							t.Fatal(err)
 						}
 					}
-					term, closeTerm := openTerminal(t, d.Name, d.Addr)
+					term, closeTerm := dialTerminal(t, d.Name, d.Addr)
 					defer closeTerm()
 					res, err := term.Purchase(ctx, payment.Request{TransactionID: fmt.Sprintf("t%d", i), Amount: 1234})
 					var pe *payment.Error

@@ -193,21 +193,15 @@ func (l *Link) write(ctx context.Context, b []byte) error {
 		return fmt.Errorf("stxlink: write: %w (%w)", context.DeadlineExceeded, ErrNotSent)
 	}
 	_ = l.c.SetWriteDeadline(dl)
-	fired := make(chan struct{})
-	stop := context.AfterFunc(ctx, func() {
-		_ = l.c.SetWriteDeadline(aLongTimeAgo)
-		close(fired)
-	})
-	defer func() {
-		if !stop() {
-			<-fired
-		}
-	}()
+	defer transport.InterruptOnDone(ctx, l.c.SetWriteDeadline)()
 	n, err := l.c.Write(b)
 	if err == nil {
 		return nil
 	}
-	if n == 0 {
+	// A port whose write did not finish in time (transport.ErrPortDead) may still have put
+	// every byte on the wire: the write runs on, and the device may be acting on it. Only a
+	// write that failed with nothing handed over is "not sent".
+	if n == 0 && !errors.Is(err, transport.ErrPortDead) {
 		err = fmt.Errorf("%w: %w", ErrNotSent, err)
 	}
 	if cerr := ctx.Err(); cerr != nil {

@@ -86,6 +86,8 @@ func (s *Server) ServeConn(ctx context.Context, c io.ReadWriteCloser) error {
 
 // serveLink is the simnet handler: one ECR link.
 func (s *Server) serveLink(ctx context.Context, c io.ReadWriteCloser) error {
+	// The link reader keeps what has arrived, so that a frame can be looked at before it is
+	// taken, and lets a card wait watch the link and the control at once.
 	sc := &simConn{rw: c, r: newLinkReader(c), order: binary.ByteOrder(binary.LittleEndian), ctx: ctx}
 	defer sc.r.stop()
 	if s.cfg.ReplyBigEndian {
@@ -153,48 +155,103 @@ var errEOT = errors.New("bpos1sim: EOT from the ECR")
 // (after recording a confirm, so the ECR never sees the ACK before the simulator's state
 // has it). It returns nil data for a stray byte outside a frame (skipped by the caller) and
 // errEOT for EOT; an STX with an impossible length is skipped as a stray byte.
+//
+// An STX does not commit the reader to the length after it: a stray 0x02 followed by a real
+// frame reads as a frame header with the real frame's STX and first length byte as its
+// length (02 02 00 ... gives 0x0200, which passes the size check). While such a frame is
+// incomplete, a complete frame with a good LRC and well-formed TLVs starting at a later STX
+// in the bytes received wins: the earlier STX was stray, and the reader resynchronises on the
+// later frame instead of waiting for bytes that will not come.
 func (c *simConn) readFrame() ([]byte, error) {
 	for {
-		b, err := c.r.ReadByte()
+		head, err := c.r.Peek(1)
 		if err != nil {
 			return nil, err
 		}
-		switch b {
+		switch head[0] {
 		case eot:
+			c.r.Discard(1)
 			return nil, errEOT
 		case stx:
 		default:
+			c.r.Discard(1)
 			return nil, nil
 		}
-		ll, err := c.r.Peek(2)
-		if err != nil {
+		data, err := c.frameAtHead()
+		if err != nil || data != nil {
+			return data, err
+		}
+	}
+}
+
+// frameAtHead reads the frame whose STX is the next buffered byte. It returns nil data and
+// no error when it skipped bytes (a stray STX, a frame with a bad LRC, answered NAK), so that
+// the caller looks at the next byte again.
+func (c *simConn) frameAtHead() ([]byte, error) {
+	for want := 3; ; {
+		if _, err := c.r.Peek(want); err != nil {
 			return nil, err
 		}
-		n := int(ll[0])<<8 | int(ll[1])
+		buf, _ := c.r.Peek(c.r.Buffered())
+		n := int(buf[1])<<8 | int(buf[2])
 		if n == 0 || n > maxData {
 			// Not a frame start (a stray 0x02 among another protocol's bytes): skip only the
 			// STX, so that a real frame starting in the peeked bytes is still found.
-			continue
+			c.r.Discard(1)
+			return nil, nil
 		}
-		if _, err := c.r.Discard(2); err != nil {
-			return nil, err
-		}
-		buf := make([]byte, n+1)
-		if _, err := io.ReadFull(c.r, buf); err != nil {
-			return nil, err
-		}
-		var x byte
-		for _, v := range buf[:n] {
-			x ^= v
-		}
-		if x != buf[n] {
+		if total := 3 + n + 1; len(buf) >= total {
+			if lrc(buf[3:3+n]) == buf[3+n] {
+				out := append([]byte(nil), buf[3:3+n]...)
+				c.r.Discard(total)
+				return out, nil
+			}
+			if j := laterFrame(buf); j > 0 {
+				c.r.Discard(j)
+				return nil, nil
+			}
+			c.r.Discard(total)
 			if _, err := c.rw.Write([]byte{nak}); err != nil {
 				return nil, err
 			}
+			return nil, nil
+		}
+		if j := laterFrame(buf); j > 0 {
+			c.r.Discard(j)
+			return nil, nil
+		}
+		want = len(buf) + 1 // wait for more bytes
+	}
+}
+
+// laterFrame returns the offset of the first STX after buf[0] that starts a complete frame
+// with a good LRC whose data parses as a request's TLVs, or 0 when there is none.
+func laterFrame(buf []byte) int {
+	for j := 1; j+4 <= len(buf); j++ {
+		if buf[j] != stx {
 			continue
 		}
-		return buf[:n], nil
+		n := int(buf[j+1])<<8 | int(buf[j+2])
+		if n == 0 || n > maxData || j+3+n+1 > len(buf) {
+			continue
+		}
+		d := buf[j+3 : j+3+n]
+		if lrc(d) != buf[j+3+n] {
+			continue
+		}
+		if _, _, ok := decodeRequest(d); ok {
+			return j
+		}
 	}
+	return 0
+}
+
+func lrc(d []byte) byte {
+	var x byte
+	for _, v := range d {
+		x ^= v
+	}
+	return x
 }
 
 func (c *simConn) ack() error {

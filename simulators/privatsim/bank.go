@@ -65,8 +65,9 @@ func parseAmount(s string) (int64, bool) {
 
 func money(k int64) string { return fmt.Sprintf("%d.%02d", k/100, k%100) }
 
-func short(method, code, desc string) shortReply {
-	return shortReply{Method: method, Params: map[string]string{"responseCode": code}, Error: true, Desc: desc}
+// short is the short form of terminal codes 1000 and up: responseCode only (spec §4).
+func short(method, code, desc string) reply {
+	return reply{Method: method, Params: map[string]string{"responseCode": code}, Error: true, Desc: desc}
 }
 
 // terminalText are the texts of the terminal codes (privatjson.md §5).
@@ -235,6 +236,8 @@ func (b *bank) apply(cfg *Config, req *request, corr *[2]string, forced string) 
 		r.Error = false // partial approval comes with error:false (spec §4)
 	}
 	switch {
+	case lm == "refund":
+		delete(r.Params, "signVerif") // "the same as Purchase without signVerif" (spec §5.2)
 	case lm == "cashback":
 		r.Params["amountCash"] = money(cash)
 		r.Params["result"] = "Операція успішна"

@@ -73,11 +73,11 @@ func TestTolerantRequests(t *testing.T) {
 		t.Fatalf("%v", m)
 	}
 	m = roundTrip(t, c, fr, "{\"method\":\"Purchase\",\"step\":0,\"params\":{\"amount\":\"1.00\"}}\x00")
-	if param(m, "responseCode") != "1000" || m["errorDecsription"] != "Введіть discount" {
+	if param(m, "responseCode") != "1000" || m["errorDescription"] != "Введіть discount" {
 		t.Fatalf("missing discount: %v", m)
 	}
 	m = roundTrip(t, c, fr, "{\"method\":\"Purchase\",\"step\":0,\"params\":{\"amount\":\"0 06\",\"discount\":\"\"}}\x00")
-	if param(m, "responseCode") != "1000" || m["errorDecsription"] != "Операція неможлива" {
+	if param(m, "responseCode") != "1000" || m["errorDescription"] != "Операція неможлива" {
 		t.Fatalf("bad amount: %v", m)
 	}
 	m = roundTrip(t, c, fr, "{\"method\":\"Teleport\",\"step\":0}\x00")

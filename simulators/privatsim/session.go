@@ -1,6 +1,7 @@
 package privatsim
 
 import (
+	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -54,8 +55,9 @@ func (ss *session) serve() error {
 			return err
 		}
 		req, err := parseRequest(b)
-		if err != nil {
-			continue // not JSON: a real terminal ignores it too (privatjson.md §8)
+		noMethod := errors.Is(err, errNoMethod)
+		if err != nil && !noMethod {
+			continue // not a JSON object: a real terminal ignores it too (privatjson.md §8)
 		}
 		if !ss.claim() {
 			continue // a second client gets silence (privatjson.md §1.3, N950)
@@ -69,6 +71,14 @@ func (ss *session) serve() error {
 		s.mu.Unlock()
 		s.cs.Log.Add(req.Method, req.Params)
 		if s.cfg.Silent {
+			continue
+		}
+		if noMethod {
+			// The notes give no reply for a frame without a method. methodNotImplemented is
+			// the spec's reply to a method the terminal does not know (§6.3), and it names no
+			// method, so it fits a frame that names none; silence would leave the client
+			// waiting for its whole timeout.
+			ss.send(service("methodNotImplemented", nil))
 			continue
 		}
 		ss.handle(req)
@@ -340,7 +350,7 @@ func (op *operation) run() {
 		s.charge(op.req, v)
 		s.mu.Unlock()
 	} else {
-		v = shortReply{Method: op.req.Method, Params: map[string]string{"responseCode": "1001"}, Error: true, Desc: "Oперація скасов."}
+		v = short(op.req.Method, "1001", "Oперація скасов.") // spec §6.2
 	}
 	s.mu.Lock()
 	s.lastStat = 0

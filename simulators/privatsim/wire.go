@@ -93,28 +93,25 @@ func parseRequest(b []byte) (*request, error) {
 		}
 	}
 	if r.Method == "" {
-		return nil, errors.New("privatsim: no method")
+		return r, errNoMethod
 	}
 	return r, nil
 }
 
-// reply is an outgoing message in the envelope of spec §4.
+// errNoMethod: the frame is a JSON object without a (string) method. The session answers it
+// methodNotImplemented rather than with silence (see session.serve).
+var errNoMethod = errors.New("privatsim: no method")
+
+// reply is an outgoing message in the envelope of spec §4. Error text goes under
+// "errorDescription", the key of the envelope (§4), the interrupt example (§6.2) and the
+// invalid-amount example (§5.1.1); the misspelt "errorDecsription" of the §4 short-form
+// example is not sent, because clients that read the spec's key would show no text.
 type reply struct {
 	Method string            `json:"method"`
 	Step   int               `json:"step"`
 	Params map[string]string `json:"params"`
 	Error  bool              `json:"error"`
 	Desc   string            `json:"errorDescription"`
-}
-
-// shortReply is the short form of terminal codes 1000 and up, with the misspelt key of the
-// spec's own example (privatjson.md §5).
-type shortReply struct {
-	Method string            `json:"method"`
-	Step   int               `json:"step"`
-	Params map[string]string `json:"params"`
-	Error  bool              `json:"error"`
-	Desc   string            `json:"errorDecsription"`
 }
 
 func encode(v any) []byte {
