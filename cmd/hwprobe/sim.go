@@ -274,7 +274,6 @@ func writePages(a *app, r *simulators.Running, dir string) error {
 				fmt.Fprintf(a.stderr, "sim: %v\n", err)
 			}
 		}
-		a.notify("page", base)
 	})
 	return nil
 }
