@@ -59,8 +59,8 @@ func TestConcurrentCallersSerialise(t *testing.T) {
 					go func() {
 						defer wg.Done()
 						<-start
-						res, err := rig.term.Purchase(ctx, payment.Request{TransactionID: fmt.Sprintf("c%03d", i), Amount: payment.Amount(100 + i)})
-						if err == nil && (res == nil || !res.Approved || res.Amount != payment.Amount(100+i)) {
+						res, err := rig.term.Purchase(ctx, payment.Request{TransactionID: fmt.Sprintf("c%03d", i), Amount: payment.Amount(100 * (i + 1))})
+						if err == nil && (res == nil || !res.Approved || res.Amount != payment.Amount(100*(i+1))) {
 							err = fmt.Errorf("result %+v", res)
 						}
 						errs[i] = err

@@ -6,14 +6,22 @@
 // What it measures:
 //
 //   - TestFaultMatrix: protocol (privatjson, ssijson, bposlight, bpos1 library model, bpos1
-//     provisional wire, posapi) × operation (purchase, refund where the DM row has it,
-//     cancel, close batch) × fault (disconnect before reply, disconnect mid-reply, garbage,
-//     silence past a short protocol timeout, busy, NAK storm, decline). Each cell asserts a
-//     typed *payment.Error of the right kind (errors.Is), no panic, no goroutine left behind
-//     once everything is closed, and that a clean purchase succeeds once the fault is
-//     cleared. Cells a simulator cannot produce are skipped with the reason, not left out.
+//     provisional wire, posapi) × operation (purchase, refund, cancel, close batch) × fault:
+//     the terminal words of the fault vocabulary of package simulators/control (decline,
+//     partial, busy, silent, drop-reply, disconnect-mid-reply, garbage, corrupt-checksum, nak,
+//     slow, host-down, card-timeout, cashier-abort) and two words some simulators have of
+//     their own (drop-request, lost-identifier). Each cell arms its fault through the
+//     simulator's Controller, and asserts a typed *payment.Error of the right kind
+//     (errors.Is), or success where the fault is one a client rides out (partial, slow); what
+//     the bank saw of the operation in the simulator's ledger; no panic; that a clean
+//     purchase succeeds once the fault is cleared; and, once all cells are done (they run in
+//     parallel), that no goroutine is left behind. A cell is skipped only for a reason that
+//     is a property of the protocol or of the operation (no checksum in JSON, no refund in
+//     B-POS Light, no card read in a void), never because a simulator lacks the fault.
 //     Debug logging is on in every cell; no 13-19 digit unmasked card number may appear in
 //     the logs, the error texts or the journal file ([FindPANs]).
+//   - TestTestAmounts, TestPresentCard: the test amounts (control.TestAmounts) and a card
+//     presented through the control, on every protocol.
 //   - TestLostReplySoak: many purchases (10,000 per simulator; 300 with -short) with random
 //     reply loss and client "crashes" (a new client and adapter over the same file journal),
 //     each retried with the same transaction id until it has a final outcome. At the end the
@@ -31,13 +39,11 @@
 //	go test -race -v ./harness/            # full soak
 //	go test -race -run TestLostReplySoak -v ./harness/ -args -harness.seed=42 -harness.n=2000
 //
-// Where a simulator has no knob for a link fault, the matrix says so in a skipped cell,
-// except for the BPOS1 provisional wire, whose link faults (drop the request, drop the
-// reply, cut the reply, garbage, NAK storm, silence) come from [Proxy], a TCP proxy that
-// misbehaves on demand between the client and the simulator. A cell whose error has the
-// wrong kind because of a known defect of the package under test logs "KNOWN ISSUE" with
-// the reason instead of failing, and still checks the rest. HARNESS_LOGS=1 prints each
-// cell's debug log.
+// Every fault comes from the simulators themselves; [Proxy], a TCP proxy that misbehaves
+// on demand, remains for link faults of byte protocols that have no simulator. A cell whose
+// error has the wrong kind because of a known defect of the package under test logs "KNOWN
+// ISSUE" with the reason instead of failing, and still checks the rest. HARNESS_LOGS=1
+// prints each cell's debug log; -v lists the skip reasons with their counts.
 //
 // The package also exports small helpers for other tests and tools: [FindPANs], which
 // finds unmasked card numbers in any text, [WaitGoroutines], the bounded leak check, and

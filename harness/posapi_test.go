@@ -100,57 +100,33 @@ func (r *routeLib) Error(h capi.Handle) int                      { return r.sess
 
 func posapiProtocol() protocol {
 	return protocol{
-		name: "posapi",
+		name:    "posapi",
+		support: posapisim.New(posapisim.Config{}).Control().Support(),
 		skip: func(op payment.Operation, f string) string {
-			switch f {
-			case fDisconnectBeforeReply, fDropRequest, fMidReply, fGarbage, fNAKStorm:
-				return "no wire: POSAPI is a C library API, the link below it is not public, and posapisim models the library"
-			case fBusy:
-				return "no busy answer in the POSAPI notes nor a posapisim knob; the adapter's own 1105 is TestConcurrentCallersSerialise"
-			case fDecline, fLostIdentifier:
-				if op == payment.OpCancel || op == payment.OpCloseBatch {
-					return "posapisim declines and loses RESP_IDENTIFIER for card operations only"
-				}
+			if f == "host-down" && op == payment.OpCloseBatch {
+				return "POSAPI's close day without a profile answers RESP_CONFIRM whatever the hosts did (posapi.md §1.8): no host failure shows"
 			}
 			return ""
 		},
 		want: func(op payment.Operation, f string) error {
-			if f == fLostIdentifier {
-				// RESP_BREAK, nothing charged (posapi.md addendum A)
-				return payment.ErrCancelled
+			if f == "host-down" {
+				// RESP_DECLINE with POS_STATUS 2, communications error (posapi.md §1.9): DM's
+				// bank message 5024.
+				return payment.ErrDeclined
 			}
-			if f == fSilence && (op == payment.OpCancel || op == payment.OpCloseBatch) {
-				// A reversal or a day close held before its host message still takes
-				// ACTION_BREAK: the terminal answers RESP_BREAK, nothing was done.
-				return payment.ErrCancelled
-			}
-			return linkWant(f)
+			return nil
 		},
 		open: openPosapi,
 	}
 }
 
 func openPosapi(t *testing.T, op payment.Operation, f string, log *slog.Logger, j journal.Journal) *cellEnv {
-	main := posapisim.New(posapisim.Config{})
-	r := &routeLib{Library: main}
-	var altCfg posapisim.Config
-	e := &cellEnv{}
-	hold := make(chan struct{})
-	switch f {
-	case fSilence:
-		altCfg.Hold = hold
+	sim := posapisim.New(posapisim.Config{})
+	e := &cellEnv{ctl: sim.Control(), close: func() {}}
+	if f == "silent" || f == "card-timeout" {
 		e.opTimeout = 300 * time.Millisecond // the client has no timeout but the caller's
-	case fDecline:
-		altCfg.Decline = 5
-	case fLostIdentifier:
-		altCfg.LoseIdentifier = true
 	}
-	alt := posapisim.New(altCfg)
-	e.arm = func() { r.setAlt(alt) }
-	var once sync.Once
-	release := func() { once.Do(func() { close(hold) }) }
-	e.disarm = func() { r.setAlt(nil); release() }
-	c, err := posapi.New(r, posapi.Config{Port: "sim", Poll: time.Millisecond, BreakWait: 100 * time.Millisecond, Logger: log})
+	c, err := posapi.New(sim, posapi.Config{Port: "sim", Poll: time.Millisecond, BreakWait: 100 * time.Millisecond, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,6 +135,5 @@ func openPosapi(t *testing.T, op payment.Operation, f string, log *slog.Logger, 
 		t.Fatal(err)
 	}
 	e.term = term
-	e.close = release
 	return e
 }

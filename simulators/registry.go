@@ -3,14 +3,21 @@
 // configured with the same fault names everywhere.
 //
 // Each simulator lives in its own package (privatsim, bposlightsim, bpos1sim, vprinter) with
-// its full Go API; this package only names them, turns fault names into their Config, and
-// hands back a [Running] simulator whose [Running.Sim] is that package's value, for anything
-// the contract does not cover:
+// its full Go API; this package only names them, turns fault names into their faults and
+// Config, and hands back a [Running] simulator whose [Running.Controller] steers it at run
+// time (package control: faults, card, ledger, request log, pages) and whose [Running.Sim]
+// is that package's value, for anything the contract does not cover:
 //
 //	r, err := simulators.Start(ctx, simulators.Spec{Name: "bposlight", Faults: []string{"nak=2"}})
 //	if err != nil { ... }
 //	defer r.Close()
 //	conn, err := transport.Open(ctx, "tcp://"+r.Addr())
+//	...
+//	r.Controller().SetFaults(control.Fault{Name: "drop-reply", Times: 1})
+//
+// Faults are the words of package control's vocabulary (sticky when given at start, unless
+// they say "@N"), and a few start-up words of each simulator that set its Config
+// ([FaultForms], [FaultHelp]).
 //
 // Every simulator listens on 127.0.0.1 unless told otherwise, serves any number of links
 // (TCP connections, a pty master through [Running.ServeConn]) until Close, and reports a
@@ -25,6 +32,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/uapos/uapos/simulators/control"
 )
 
 // Spec says which simulator to start and how.
@@ -35,8 +45,14 @@ type Spec struct {
 	// without a host (":2000") binds 127.0.0.1. [New] ignores it.
 	Listen string
 	// Faults are fault names from [FaultForms] (Name), with their values where the form has
-	// one: "nak=2", "decline", "paper-out=20". Nil is a well-behaved device.
+	// one: "nak=2", "decline", "paper-out=20". A word of the vocabulary lasts until it is
+	// cleared unless it says "@N". Nil is a well-behaved device.
 	Faults []string
+	// AnswerDelay is the time a simulated terminal takes between a request that goes to the
+	// bank (its ACK, where the protocol has one) and the answer, as a real one reads the card
+	// and calls the host. Zero, for tests, answers at once; `hwprobe sim` serves a realistic
+	// default. The printer ignores it.
+	AnswerDelay time.Duration
 	// Logger gets the simulator's Debug records (links opening and ending, and whatever the
 	// simulator logs); nil discards them.
 	Logger *slog.Logger
@@ -59,6 +75,7 @@ type Running struct {
 	name string
 	srv  Server
 	sim  any
+	ctl  control.Controller
 
 	mu    sync.Mutex
 	addrs []string
@@ -72,6 +89,11 @@ func (r *Running) Name() string { return r.name }
 // *bposlightsim.Server for "bposlight", a *bpos1sim.Server for "bpos1", a *vprinter.Server
 // for "escpos".
 func (r *Running) Sim() any { return r.sim }
+
+// Controller returns the simulator's control: set and clear faults, present a card, read
+// the charge ledger and the request log, reset; for the printer ("escpos") it is a
+// control.Printer, which also returns the pages printed.
+func (r *Running) Controller() control.Controller { return r.ctl }
 
 // Addr returns the host:port of the first TCP listener, "" when there is none.
 func (r *Running) Addr() string {
@@ -130,16 +152,11 @@ func New(spec Spec) (*Running, error) {
 	if !ok {
 		return nil, fmt.Errorf("simulators: no simulator %q (have: %s)", spec.Name, strings.Join(Names(), ", "))
 	}
-	for _, f := range spec.Faults {
-		if !knownFault(k.faults, f) {
-			return nil, fmt.Errorf("simulators: %s has no fault %q (have: %s)", k.name, f, strings.Join(k.faults, ", "))
-		}
-	}
-	srv, err := k.build(spec)
+	srv, ctl, err := k.build(spec)
 	if err != nil {
 		return nil, fmt.Errorf("simulators: %s: %w", k.name, err)
 	}
-	return &Running{name: k.name, srv: srv, sim: srv}, nil
+	return &Running{name: k.name, srv: srv, sim: srv, ctl: ctl}, nil
 }
 
 // Names returns the names of the simulators, sorted.
@@ -153,21 +170,47 @@ func Names() []string {
 }
 
 // FaultForms returns the fault forms the simulator called name accepts, for usage texts:
-// "busy" (a flag), "partial=AMOUNT" (a value), "nak[=N]" (a value with a default). It
+// "busy" (a flag), "partial=AMOUNT" (a value), "nak[=N]" (a value with a default): the
+// vocabulary words its protocol can express and its own words, then its start-up words. It
 // returns nil for an unknown name.
 func FaultForms(name string) []string {
 	k, ok := lookup(name)
 	if !ok {
 		return nil
 	}
-	return slices.Clone(k.faults)
+	return append(Support(name).Forms(), k.words...)
+}
+
+// Support returns what the simulator called name makes of the fault vocabulary, with the
+// reason for each word its protocol cannot express (the zero Support for an unknown name).
+func Support(name string) control.Support {
+	r, err := New(Spec{Name: name})
+	if err != nil {
+		return control.Support{}
+	}
+	defer r.Close()
+	return r.ctl.Support()
+}
+
+// FaultHelp is the text of `hwprobe sim NAME --faults help`: every word of the vocabulary
+// with what it does, or why the protocol cannot express it, then the start-up words.
+func FaultHelp(name string) string {
+	k, ok := lookup(name)
+	if !ok {
+		return ""
+	}
+	h := Support(name).Help()
+	if len(k.words) > 0 {
+		h += "start-up only (Config): " + strings.Join(k.words, ", ") + "\n"
+	}
+	return h
 }
 
 // kind is one simulator of the registry.
 type kind struct {
-	name   string
-	faults []string
-	build  func(Spec) (Server, error)
+	name  string
+	words []string // start-up words
+	build func(Spec) (Server, control.Controller, error)
 }
 
 func lookup(name string) (kind, bool) {
@@ -177,15 +220,4 @@ func lookup(name string) (kind, bool) {
 		}
 	}
 	return kind{}, false
-}
-
-// knownFault reports whether fault ("nak", "nak=2", "partial=10.00") has one of the forms.
-func knownFault(forms []string, fault string) bool {
-	name, _, _ := strings.Cut(fault, "=")
-	for _, f := range forms {
-		if formName(f) == name {
-			return true
-		}
-	}
-	return false
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/uapos/uapos/simulators/bpos1sim"
 	"github.com/uapos/uapos/simulators/bposlightsim"
+	"github.com/uapos/uapos/simulators/control"
 	"github.com/uapos/uapos/simulators/privatsim"
 	"github.com/uapos/uapos/simulators/vprinter"
 )
@@ -90,7 +91,7 @@ func TestNewDoesNotListen(t *testing.T) {
 // Every fault form is accepted with an example value, and the value reaches the Config.
 func TestFaultForms(t *testing.T) {
 	examples := map[string]string{
-		"N": "2", "RC": "51", "LINES": "20", "BYTES": "100", "AMOUNT": "10.00",
+		"N": "2", "RC": "51", "CODE": "51", "LINES": "20", "BYTES": "100", "AMOUNT": "10.00",
 		"DURATION": "10ms", "REQ": "PUR", "NAME": "epson", "AMOUNT:CODE": "500:51",
 	}
 	for _, name := range Names() {
@@ -131,7 +132,13 @@ func TestSpecErrors(t *testing.T) {
 		{Name: "privatjson", Faults: []string{"partial"}},
 		{Name: "privatjson", Faults: []string{"step-delay=soon"}},
 		{Name: "bposlight", Faults: []string{"nak=many"}},
-		{Name: "bpos1", Faults: []string{"decline=500"}},
+		{Name: "bpos1", Faults: []string{"decline=500:x"}},
+		{Name: "bpos1", Faults: []string{"decline=lots"}},
+		{Name: "bposlight", Faults: []string{"partial=10.00"}},     // not expressible
+		{Name: "privatjson", Faults: []string{"corrupt-checksum"}}, // not expressible
+		{Name: "escpos", Faults: []string{"decline"}},              // a terminal's fault
+		{Name: "privatjson", Faults: []string{"paper-out"}},        // a printer's fault
+		{Name: "privatjson", Faults: []string{"busy@0"}},
 		{Name: "escpos", Faults: []string{"paper-out=0"}},
 	} {
 		r, err := New(spec)
@@ -183,5 +190,43 @@ func TestSpecLogger(t *testing.T) {
 	defer c.Close()
 	if line := <-opened; !strings.Contains(line, `msg="privatsim: link opened"`) || !strings.Contains(line, "peer=127.0.0.1:") {
 		t.Fatalf("link record %q", line)
+	}
+}
+
+// Every simulator has a Controller; the printer's is a control.Printer. Faults given at
+// start are sticky; the help says why a protocol cannot express a word.
+func TestControllers(t *testing.T) {
+	for _, name := range Names() {
+		r, err := New(Spec{Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctl := r.Controller()
+		if ctl == nil || ctl.Support().Protocol == "" {
+			t.Errorf("%s: controller %v", name, ctl)
+		}
+		_, printer := ctl.(control.Printer)
+		if printer != (name == "escpos") {
+			t.Errorf("%s: printer %v", name, printer)
+		}
+		r.Close()
+	}
+	r, err := New(Spec{Name: "privatjson", Faults: []string{"busy", "slow=1s@2", "shared"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var got []string
+	for _, f := range r.Controller().Faults() {
+		got = append(got, f.String())
+	}
+	if strings.Join(got, " ") != "busy@sticky slow=1s@2" {
+		t.Errorf("start-up faults %q", got)
+	}
+	if h := FaultHelp("bposlight"); !strings.Contains(h, "partial=AMOUNT           not expressible: B-POS Light") || !strings.Contains(h, "wait-for-card") {
+		t.Errorf("help:\n%s", h)
+	}
+	if FaultHelp("nothing") != "" || Support("nothing").Protocol != "" {
+		t.Error("help of an unknown simulator")
 	}
 }

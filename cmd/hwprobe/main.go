@@ -53,7 +53,7 @@ var commands = []command{
 	{"scan", "", "environment, serial ports and USB printers found on this machine (read-only)", runScan},
 	{"probe", "[--json] [--timeout D] [--kind printer|terminal] [--record DIR [--force]] [--protocol P] [--test-print [--profile P]] [--kick-drawer] [--terminal-echo] URL...", "identify what answers on each link", runProbe},
 	{"demo", "[--out FILE.png]", "start every simulator on loopback and drive it through the real drivers", runDemo},
-	{"sim", "PROTOCOL [--listen 127.0.0.1:PORT | --pty] [--faults a,b]", "run one simulator until interrupted", runSim},
+	{"sim", "PROTOCOL|all [--listen 127.0.0.1:PORT | --pty] [--faults a,b] [--control 127.0.0.1:PORT] [--answer-delay D] [--json]", "run simulators until interrupted, with a control API", runSim},
 	{"terminal", "last|merchants|status|x|z [--json] [--yes] [--protocol P] [--bank B] [--merchant M] [--timeout D] URL", "support operations on a payment terminal (x and z need --yes)", runTerminal},
 	{"capture", "--listen ADDR|pty --to URL --out FILE [--force]", "relay between an application and a device, recording both directions", runCapture},
 	{"identify", "[--json] FILE", "recognise the framing of the traffic in a capture file", runIdentify},

@@ -67,7 +67,7 @@ func TestSimCommandErrors(t *testing.T) {
 // is not one of them is refused.
 func TestSimFaultForms(t *testing.T) {
 	examples := map[string]string{
-		"N": "2", "RC": "51", "LINES": "20", "BYTES": "100", "AMOUNT": "10.00",
+		"N": "2", "RC": "51", "CODE": "51", "LINES": "20", "BYTES": "100", "AMOUNT": "10.00",
 		"DURATION": "10ms", "REQ": "PUR", "NAME": "epson", "AMOUNT:CODE": "500:51",
 	}
 	for _, p := range protocols {

@@ -1,5 +1,7 @@
 package bpos1sim
 
+import "time"
+
 // Library is an in-process simulation of the vendor library's behaviour: it implements
 // the method set of bpos1.Lib (without importing that package) with the documented state
 // machine of bpos1.md §2.2-§2.5 and §6:
@@ -42,7 +44,10 @@ type job struct {
 	steps []uint8
 	i     int
 	hang  bool
-	run   func() outcome
+	run   func(p plan) outcome
+	p     plan // what the armed faults make of it (control.go)
+	delay time.Duration
+	until time.Time // with a delay: the answer is not ready before
 }
 
 // NewLibrary returns a library simulator. Its link is closed until CommOpen or CommOpenTCP.
@@ -74,29 +79,42 @@ func (l *Library) Calls(name string) int {
 	return l.calls[name]
 }
 
-// start begins an action: steps are the progress codes shown before run's outcome.
-func (l *Library) start(name string, steps []uint8, run func() outcome) int {
+// start begins an action of kind k: steps are the progress codes shown before run's
+// outcome.
+func (l *Library) start(name string, k opKind, steps []uint8, run func(p plan) outcome) int {
 	l.m.mu.Lock()
 	defer l.m.mu.Unlock()
 	l.calls[name]++
+	l.m.cs.Log.Add(name, nil)
 	if l.job != nil {
 		return 7 // ECRC_BUSY
 	}
+	if name == "CommOpen" || name == "CommOpenTCP" {
+		k = opLocal
+	}
+	p := l.m.planFor(k, false)
+	if p.busy {
+		return 7 // ECRC_BUSY: "Another task is running" (bpos1.md §2.2)
+	}
 	l.lastResult, l.stat, l.statDesc = 2, 0, ""
 	if !l.opened && name != "CommOpen" && name != "CommOpenTCP" {
-		l.job = &job{run: func() outcome {
+		l.job = &job{run: func(plan) outcome {
 			return outcome{errCode: errCodeNotOpened, desc: "Порт не відкрито"}
 		}}
 		return 0
 	}
 	l.m.beforeCommand(name == "Confirm")
-	l.job = &job{steps: steps, run: run}
+	j := &job{steps: steps, run: run, p: p, delay: p.slow}
+	if k == opCard || k == opVoid || k == opHost {
+		j.delay += l.m.cfg.AnswerDelay
+	}
+	l.job = j
 	return 0
 }
 
 // card starts a card operation: the progress script, and Config.Hang.
-func (l *Library) card(name string, run func() outcome) int {
-	code := l.start(name, l.m.cfg.Progress, run)
+func (l *Library) card(name string, k opKind, run func(p plan) outcome) int {
+	code := l.start(name, k, l.m.cfg.Progress, run)
 	if code == 0 && l.m.cfg.Hang {
 		l.m.mu.Lock()
 		if l.job != nil && l.opened {
@@ -109,8 +127,8 @@ func (l *Library) card(name string, run func() outcome) int {
 
 var serviceSteps = []uint8{10}
 
-func (l *Library) service(name string, run func() outcome) int {
-	return l.start(name, serviceSteps, run)
+func (l *Library) service(name string, k opKind, run func(p plan) outcome) int {
+	return l.start(name, k, serviceSteps, run)
 }
 
 // complete applies an outcome to the properties; l.m.mu is held.
@@ -145,28 +163,50 @@ func (l *Library) LastResult() uint8 {
 	l.m.mu.Lock()
 	defer l.m.mu.Unlock()
 	if j := l.job; j != nil {
+		if j.i == 1 && j.p.waitCard { // card-timeout: at the card prompt until a card comes
+			select {
+			case <-l.m.cardIn:
+				j.p.waitCard = false
+			default:
+				return 2
+			}
+		}
 		if j.i < len(j.steps) {
 			l.stat = j.steps[j.i]
 			l.statDesc = statusText[l.stat]
 			j.i++
 			return 2
 		}
-		if j.hang {
+		if j.hang || j.p.silent {
 			return 2
 		}
-		l.complete(j.run())
+		if j.delay > 0 {
+			if j.until.IsZero() {
+				j.until = time.Now().Add(j.delay)
+			}
+			if time.Now().Before(j.until) {
+				return 2
+			}
+		}
+		o := j.run(j.p)
+		if j.p.reply == "drop-reply" {
+			// Done on the terminal; the answer is lost between it and the library: "error
+			// connecting with terminal" (LastErrorCode 3, bpos1.md §2.2).
+			o = outcome{errCode: errCodeConnect, desc: "Помилка з'єднання з терміналом"}
+		}
+		l.complete(o)
 	}
 	return l.lastResult
 }
 
 // CommOpen opens the (simulated) serial link.
 func (l *Library) CommOpen(port string, baud uint32) int {
-	return l.start("CommOpen", nil, func() outcome { l.opened = true; return outcome{ok: true} })
+	return l.start("CommOpen", opLocal, nil, func(plan) outcome { l.opened = true; return outcome{ok: true} })
 }
 
 // CommOpenTCP opens the (simulated) TCP link.
 func (l *Library) CommOpenTCP(ip, port string) int {
-	return l.start("CommOpenTCP", nil, func() outcome { l.opened = true; return outcome{ok: true} })
+	return l.start("CommOpenTCP", opLocal, nil, func(plan) outcome { l.opened = true; return outcome{ok: true} })
 }
 
 // CommClose closes the link.
@@ -180,42 +220,51 @@ func (l *Library) CommClose() int {
 
 // Purchase starts a sale.
 func (l *Library) Purchase(amount, addAmount uint32, merchIdx uint8) int {
-	return l.card("Purchase", func() outcome { return l.m.card(txnPurchase, amount, addAmount, merchIdx, "") })
+	return l.card("Purchase", opCard, func(p plan) outcome {
+		return l.m.card(txnPurchase, amount, addAmount, merchIdx, "", p.code)
+	})
 }
 
 // Refund starts a refund by RRN.
 func (l *Library) Refund(amount, addAmount uint32, merchIdx uint8, rrn string) int {
-	return l.card("Refund", func() outcome { return l.m.card(txnRefund, amount, 0, merchIdx, rrn) })
+	return l.card("Refund", opCard, func(p plan) outcome { return l.m.card(txnRefund, amount, 0, merchIdx, rrn, p.code) })
 }
 
 // Void starts the cancellation of an invoice of the current batch.
 func (l *Library) Void(invoiceNum uint32, merchIdx uint8) int {
-	return l.card("Void", func() outcome { return l.m.void(invoiceNum, merchIdx) })
+	return l.card("Void", opVoid, func(p plan) outcome { return l.m.void(invoiceNum, merchIdx, p.code) })
 }
 
 // CashAdvance starts a cash withdrawal.
 func (l *Library) CashAdvance(merchIdx uint8, amount uint32, currCode string, accNumber uint8) int {
-	return l.card("CashAdvance", func() outcome { return l.m.card(txnCashAdvance, amount, 0, merchIdx, "") })
+	return l.card("CashAdvance", opCard, func(p plan) outcome {
+		return l.m.card(txnCashAdvance, amount, 0, merchIdx, "", p.code)
+	})
 }
 
 // Settlement closes the batch.
 func (l *Library) Settlement(merchIdx uint8) int {
-	return l.service("Settlement", func() outcome { return l.m.report(merchIdx, true, true) })
+	return l.service("Settlement", opHost, func(p plan) outcome {
+		if p.code != 0 {
+			return fail(p.code, declineText(p.code))
+		}
+		return l.m.report(merchIdx, true, true)
+	})
 }
 
 // PrintBatchTotals prints the X-report.
 func (l *Library) PrintBatchTotals(merchIdx uint8) int {
-	return l.service("PrintBatchTotals", func() outcome { return l.m.report(merchIdx, false, true) })
+	return l.service("PrintBatchTotals", opLocal, func(plan) outcome { return l.m.report(merchIdx, false, true) })
 }
 
 // GetBatchTotals fills the totals without printing.
 func (l *Library) GetBatchTotals(merchIdx uint8) int {
-	return l.service("GetBatchTotals", func() outcome { return l.m.report(merchIdx, false, false) })
+	return l.service("GetBatchTotals", opLocal, func(plan) outcome { return l.m.report(merchIdx, false, false) })
 }
 
 // Confirm confirms the transaction waiting for it.
 func (l *Library) Confirm() int {
-	return l.start("Confirm", nil, l.m.confirm)
+	return l.start("Confirm", opLocal, nil, func(plan) outcome { return l.m.confirm() })
 }
 
 // Cancel ends the running operation with ResponseCode 1001; with none running it does
@@ -232,29 +281,29 @@ func (l *Library) Cancel() int {
 
 // GetTxnNum fills TxnNum.
 func (l *Library) GetTxnNum() int {
-	return l.service("GetTxnNum", func() outcome {
+	return l.service("GetTxnNum", opLocal, func(plan) outcome {
 		return outcome{ok: true, txnNum: uint32(len(l.m.journal)), hasTxnNum: true}
 	})
 }
 
 // GetTxnDataByOrder fills the transaction properties from record n.
 func (l *Library) GetTxnDataByOrder(orderNum uint32) int {
-	return l.service("GetTxnDataByOrder", func() outcome { return l.m.txnByOrder(orderNum) })
+	return l.service("GetTxnDataByOrder", opLocal, func(plan) outcome { return l.m.txnByOrder(orderNum) })
 }
 
 // GetTxnDataByInv fills the transaction properties from the record with the invoice.
 func (l *Library) GetTxnDataByInv(invoiceNum uint32, merchIdx uint8) int {
-	return l.service("GetTxnDataByInv", func() outcome { return l.m.txnByInv(invoiceNum, merchIdx) })
+	return l.service("GetTxnDataByInv", opLocal, func(plan) outcome { return l.m.txnByInv(invoiceNum, merchIdx) })
 }
 
 // CheckConnection tests the (simulated) host link.
 func (l *Library) CheckConnection(merchIdx uint8) int {
-	return l.service("CheckConnection", func() outcome { return l.m.checkConnection(merchIdx) })
+	return l.service("CheckConnection", opHost, func(p plan) outcome { return l.m.checkConnection(merchIdx, p.code) })
 }
 
 // ReqCurrReceipt makes Receipt the slip of the last operation.
 func (l *Library) ReqCurrReceipt() int {
-	return l.start("ReqCurrReceipt", nil, func() outcome {
+	return l.start("ReqCurrReceipt", opLocal, nil, func(plan) outcome {
 		l.receipt = l.m.receipt
 		return outcome{ok: true}
 	})
@@ -262,7 +311,7 @@ func (l *Library) ReqCurrReceipt() int {
 
 // ReqReceiptByInv makes the slip of the invoice the current one.
 func (l *Library) ReqReceiptByInv(invoiceNum uint32, merchIdx uint8) int {
-	return l.service("ReqReceiptByInv", func() outcome {
+	return l.service("ReqReceiptByInv", opLocal, func(plan) outcome {
 		o := l.m.txnByInv(invoiceNum, merchIdx)
 		if o.ok {
 			l.m.receipt = o.rec.Receipt
@@ -281,46 +330,46 @@ func (l *Library) SetErrorLang(lang uint8) int {
 	return 0
 }
 
-func notSimulated() outcome {
+func notSimulated(plan) outcome {
 	return fail(rcGeneral, "Не підтримується симулятором")
 }
 
 // Completion is not simulated: it ends with ResponseCode 1000.
 func (l *Library) Completion(merchIdx uint8, amount uint32, rrn string, inv uint32) int {
-	return l.service("Completion", notSimulated)
+	return l.service("Completion", opLocal, notSimulated)
 }
 
 // ReadCard is not simulated: it ends with ResponseCode 1000.
-func (l *Library) ReadCard() int { return l.service("ReadCard", notSimulated) }
+func (l *Library) ReadCard() int { return l.service("ReadCard", opLocal, notSimulated) }
 
 // PurchaseService is not simulated: it ends with ResponseCode 1000.
 func (l *Library) PurchaseService(merchIdx uint8, amount uint32, params string) int {
-	return l.service("PurchaseService", notSimulated)
+	return l.service("PurchaseService", opLocal, notSimulated)
 }
 
 // IdentifyCard is not simulated: it ends with ResponseCode 1000.
 func (l *Library) IdentifyCard(merchIdx uint8, currCode string, accNumber uint8) int {
-	return l.service("IdentifyCard", notSimulated)
+	return l.service("IdentifyCard", opLocal, notSimulated)
 }
 
 // POSGetInfo fills TerminalInfo.
 func (l *Library) POSGetInfo() int {
-	return l.service("POSGetInfo", func() outcome { return outcome{ok: true, info: l.m.cfg.TerminalInfo} })
+	return l.service("POSGetInfo", opLocal, func(plan) outcome { return outcome{ok: true, info: l.m.cfg.TerminalInfo} })
 }
 
 // StartScenario is not simulated: it ends with ResponseCode 1000.
 func (l *Library) StartScenario(scenarioID uint32, scenarioData string) int {
-	return l.service("StartScenario", notSimulated)
+	return l.service("StartScenario", opLocal, notSimulated)
 }
 
 // CorrectTransaction is not simulated: it ends with ResponseCode 1000.
 func (l *Library) CorrectTransaction(amount, addAmount uint32) int {
-	return l.service("CorrectTransaction", notSimulated)
+	return l.service("CorrectTransaction", opLocal, notSimulated)
 }
 
 // ReadBankCard reads the (simulated) card: PAN and FlagAcquirer.
 func (l *Library) ReadBankCard() int {
-	return l.card("ReadBankCard", func() outcome {
+	return l.card("ReadBankCard", opCardNoHost, func(plan) outcome {
 		l.pan = l.m.cfg.PAN
 		return outcome{ok: true}
 	})
@@ -328,7 +377,7 @@ func (l *Library) ReadBankCard() int {
 
 // Ping answers at once when no operation runs.
 func (l *Library) Ping() int {
-	return l.service("Ping", func() outcome { return outcome{ok: true} })
+	return l.service("Ping", opCheck, func(plan) outcome { return outcome{ok: true} })
 }
 
 func (l *Library) get8(f func() uint8) uint8 {

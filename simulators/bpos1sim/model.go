@@ -3,11 +3,14 @@ package bpos1sim
 import (
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/uapos/uapos/simulators/control"
 )
 
 // The numbers below are the vendor's (bpos1.md §2.2, §2.4). The simulator keeps its own
@@ -24,6 +27,7 @@ const (
 	trnCanceled = 4
 
 	errCodeNotOpened = 2
+	errCodeConnect   = 3
 	errCodeTerminal  = 4
 
 	rcGeneral       = 1000
@@ -78,6 +82,10 @@ type Config struct {
 	HostDown bool
 	// FirstInvoice and FirstBatch number the first invoice and batch; 0 means 1.
 	FirstInvoice, FirstBatch uint32
+	// AnswerDelay is the time a card operation or a settlement takes between the request and
+	// the answer: a real terminal reads the card and calls the host in between. Zero answers
+	// at once; `hwprobe sim` serves a realistic default.
+	AnswerDelay time.Duration
 	// ReplyBigEndian makes the wire simulator write its TLVs big-endian; the zero value
 	// writes them little-endian, as WebCheck's parser reads them (bpos1.md §B.4).
 	ReplyBigEndian bool
@@ -133,6 +141,11 @@ type model struct {
 	rrn      uint64
 	receipt  string // last slip, UTF-8
 	reversed int
+
+	// The control (control.go): armed faults, what the bank saw, what was asked, and a
+	// card presented through it.
+	cs     control.State
+	cardIn chan struct{}
 }
 
 func newModel(cfg Config) *model {
@@ -161,7 +174,7 @@ func newModel(cfg Config) *model {
 	if cfg.Now == nil {
 		cfg.Now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
 	}
-	return &model{cfg: cfg, batch: cfg.FirstBatch, invoice: cfg.FirstInvoice, rrn: 600000000000}
+	return &model{cfg: cfg, batch: cfg.FirstBatch, invoice: cfg.FirstInvoice, rrn: 600000000000, cardIn: make(chan struct{}, 1)}
 }
 
 func (m *model) merchants() int { return len(strings.Split(m.cfg.TerminalInfo, "/")) - 1 }
@@ -177,6 +190,8 @@ func (m *model) beforeCommand(isConfirm bool) {
 			r.confirming = false
 			r.TrnStatus = trnReversed
 			m.reversed++
+			m.cs.Charges.Add(control.Charge{Operation: "reversal", Amount: int64(r.Amount), Outcome: control.Approved,
+				Invoice: strconv.FormatUint(uint64(r.Invoice), 10), Reference: strconv.FormatUint(uint64(r.Invoice), 10)})
 		}
 	}
 }
@@ -192,19 +207,31 @@ func (m *model) badMerchant(merch uint8, allowAll bool) bool {
 	return int(merch) > m.merchants()
 }
 
-// card runs a card operation of type t (purchase, refund, cash advance).
-func (m *model) card(t uint8, amount, add uint32, merch uint8, rrn string) outcome {
+// card runs a card operation of type t (purchase, refund, cash advance). forced, when not
+// 0, is the ResponseCode a fault gives it (control.go).
+func (m *model) card(t uint8, amount, add uint32, merch uint8, rrn string, forced uint32) outcome {
 	if m.badMerchant(merch, false) {
 		return fail(rcGeneral, "Невірний індекс мерчанта")
 	}
 	if amount == 0 || add > amount {
 		return fail(rcGeneral, "Невірна сума")
 	}
+	if forced >= 1000 {
+		return fail(forced, declineText(forced)) // the terminal's own: no host, no record
+	}
 	rec := &Record{TxnType: t, Merchant: merch, Amount: amount - add, AddAmount: add,
 		Batch: m.batch, DateTime: m.cfg.Now().Format("060102150405")}
 	if t == txnPurchase {
 		if code, ok := m.cfg.Declines[amount]; ok {
 			rec.TrnStatus, rec.Response = trnDeclined, code
+		}
+	}
+	if rec.TrnStatus != trnDeclined {
+		if forced == 0 {
+			forced = testAmount(amount)
+		}
+		if forced != 0 {
+			rec.TrnStatus, rec.Response = trnDeclined, forced
 		}
 	}
 	if t == txnRefund && !twelveDigits(rrn) {
@@ -216,6 +243,7 @@ func (m *model) card(t uint8, amount, add uint32, merch uint8, rrn string) outco
 		rec.Receipt = m.slip(rec, false)
 		m.journal = append(m.journal, rec)
 		m.receipt = rec.Receipt
+		m.charge(rec, rrn)
 		o := fail(rec.Response, declineText(rec.Response))
 		o.rec = rec
 		return o
@@ -228,6 +256,7 @@ func (m *model) card(t uint8, amount, add uint32, merch uint8, rrn string) outco
 	rec.Receipt = m.slip(rec, true)
 	m.journal = append(m.journal, rec)
 	m.receipt = rec.Receipt
+	m.charge(rec, rrn)
 	return outcome{ok: true, rec: rec}
 }
 
@@ -243,7 +272,7 @@ func (m *model) confirm() outcome {
 
 // void cancels invoice inv of the current batch (bpos1.md §3: "only within the current
 // batch").
-func (m *model) void(inv uint32, merch uint8) outcome {
+func (m *model) void(inv uint32, merch uint8, forced uint32) outcome {
 	var orig *Record
 	for _, r := range m.journal {
 		if r.Invoice == inv && (merch == 0 || r.Merchant == merch) {
@@ -252,6 +281,13 @@ func (m *model) void(inv uint32, merch uint8) outcome {
 	}
 	if orig == nil || orig.TrnStatus != trnApproved || orig.TxnType == txnVoid {
 		return fail(rcGeneral, "Операцію не знайдено")
+	}
+	if forced != 0 { // a fault: host-down, decline (control.go)
+		if forced < 1000 {
+			m.cs.Charges.Add(control.Charge{Operation: "void", Amount: int64(orig.Amount), Outcome: control.Declined,
+				Code: strconv.FormatUint(uint64(forced), 10), Reference: strconv.FormatUint(uint64(inv), 10)})
+		}
+		return fail(forced, declineText(forced))
 	}
 	orig.TrnStatus = trnCanceled
 	m.rrn++
@@ -262,6 +298,7 @@ func (m *model) void(inv uint32, merch uint8) outcome {
 	rec.Receipt = m.slip(rec, true)
 	m.journal = append(m.journal, rec)
 	m.receipt = rec.Receipt
+	m.charge(rec, strconv.FormatUint(uint64(inv), 10))
 	return outcome{ok: true, rec: rec}
 }
 
@@ -306,6 +343,7 @@ func (m *model) report(merch uint8, settle, print bool) outcome {
 		m.receipt = b.String()
 	}
 	if settle {
+		m.cs.Charges.Add(control.Charge{Operation: "settlement", Amount: int64(t.debitAmt) - int64(t.creditAmt), Outcome: control.Approved, Code: "0"})
 		if merch == 0 {
 			m.journal = nil
 		} else {
@@ -338,8 +376,8 @@ func (m *model) txnByInv(inv uint32, merch uint8) outcome {
 	return fail(rcGeneral, "Запис не знайдено")
 }
 
-func (m *model) checkConnection(merch uint8) outcome {
-	if m.cfg.HostDown {
+func (m *model) checkConnection(merch uint8, forced uint32) outcome {
+	if m.cfg.HostDown || forced == rcNoHost {
 		return fail(rcNoHost, "Немає зв'язку з банком")
 	}
 	if m.badMerchant(merch, true) {

@@ -1,7 +1,6 @@
 package bpos1sim
 
 import (
-	"bufio"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -86,9 +85,11 @@ func (s *Server) ServeConn(ctx context.Context, c io.ReadWriteCloser) error {
 }
 
 // serveLink is the simnet handler: one ECR link.
-func (s *Server) serveLink(_ context.Context, c io.ReadWriteCloser) error {
-	// The buffer holds a whole frame, so that a frame can be looked at before it is taken.
-	sc := &simConn{rw: c, r: bufio.NewReaderSize(c, maxData+16), order: binary.ByteOrder(binary.LittleEndian)}
+func (s *Server) serveLink(ctx context.Context, c io.ReadWriteCloser) error {
+	// The link reader keeps what has arrived, so that a frame can be looked at before it is
+	// taken, and lets a card wait watch the link and the control at once.
+	sc := &simConn{rw: c, r: newLinkReader(c), order: binary.ByteOrder(binary.LittleEndian), ctx: ctx}
+	defer sc.r.stop()
 	if s.cfg.ReplyBigEndian {
 		sc.order = binary.BigEndian
 	}
@@ -104,6 +105,12 @@ func (s *Server) serveLink(_ context.Context, c io.ReadWriteCloser) error {
 			continue // a control byte outside an exchange
 		}
 		fields, order, ok := decodeRequest(data)
+		if refused, err := s.frameFaults(sc, data, ok && isQuery(fields, order)); refused || err != nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		if ok && num(fields, 1, order) == 5 { // confirm: record it, then ACK; no answer
 			s.count("Confirm")
 			s.m.mu.Lock()
@@ -132,8 +139,14 @@ func (s *Server) serveLink(_ context.Context, c io.ReadWriteCloser) error {
 // simConn is one link: its reader and the reply byte order.
 type simConn struct {
 	rw    io.ReadWriter
-	r     *bufio.Reader
+	r     *linkReader
 	order binary.ByteOrder
+	ctx   context.Context
+	// fault state of the link (wire_control.go): NAKs still to send, the request being
+	// silenced, answers still to corrupt
+	naks     int
+	silenced []byte
+	corrupt  int
 }
 
 var errEOT = errors.New("bpos1sim: EOT from the ECR")
@@ -257,7 +270,13 @@ func (c *simConn) send(data []byte) error {
 	}
 	frame = append(frame, x)
 	for attempt := 0; attempt < 3; attempt++ {
-		if _, err := c.rw.Write(frame); err != nil {
+		out := frame
+		if c.corrupt > 0 { // the corrupt-checksum fault
+			c.corrupt--
+			out = append([]byte(nil), frame...)
+			out[len(out)-1] ^= 0xFF
+		}
+		if _, err := c.rw.Write(out); err != nil {
 			return err
 		}
 		for {
@@ -295,14 +314,17 @@ func u32(v uint32, order binary.ByteOrder) []byte {
 	return b
 }
 
-func (c *simConn) reply(fields tlv) error {
+func (c *simConn) reply(fields tlv) error { return c.send(c.encode(fields)) }
+
+// encode writes fields as TLVs in the link's byte order.
+func (c *simConn) encode(fields tlv) []byte {
 	var out []byte
 	for _, f := range fields {
 		out = append(out, u32(f.tag, c.order)...)
 		out = append(out, u32(uint32(len(f.val)), c.order)...)
 		out = append(out, f.val...)
 	}
-	return c.send(out)
+	return out
 }
 
 // decodeRequest parses the TLVs in the byte order that yields a first tag in 1..255.
@@ -357,10 +379,17 @@ func (s *Server) handle(c *simConn, f map[uint32][]byte, order binary.ByteOrder)
 	switch class {
 	case 11:
 		s.count("Ping")
+		p := s.m.planFor(opCheck, true)
+		if p.drop {
+			return errDropRequest
+		}
 		s.m.mu.Lock()
 		s.m.beforeCommand(false)
 		s.m.mu.Unlock()
-		return c.reply(tlv{{1, u32(11, o)}, {14, u32(0, o)}})
+		if !sleepCtx(c.ctx, p.slow) {
+			return c.ctx.Err()
+		}
+		return c.answer(tlv{{1, u32(11, o)}, {14, u32(0, o)}}, p)
 	case 3:
 		return s.service(c, f, order)
 	case 1:
@@ -372,12 +401,32 @@ func (s *Server) handle(c *simConn, f map[uint32][]byte, order binary.ByteOrder)
 func (s *Server) service(c *simConn, f map[uint32][]byte, order binary.ByteOrder) error {
 	o := c.order
 	merch := uint8(num(f, 33, order))
+	fn := num(f, 27, order)
+	kind := opLocal
+	if fn == 1 {
+		kind = opHost
+	}
+	p := s.m.planFor(kind, true)
+	if p.drop {
+		return errDropRequest
+	}
+	delay := p.slow
+	if kind == opHost {
+		delay += s.m.cfg.AnswerDelay
+	}
+	if !sleepCtx(c.ctx, delay) {
+		return c.ctx.Err()
+	}
 	var out outcome
 	s.m.mu.Lock()
 	s.m.beforeCommand(false)
-	switch fn := num(f, 27, order); fn {
+	switch fn {
 	case 1:
 		s.count("Settlement")
+		if p.code != 0 {
+			out = fail(p.code, declineText(p.code))
+			break
+		}
 		out = s.m.report(merch, true, true)
 	case 2:
 		s.count("PrintBatchTotals")
@@ -390,7 +439,7 @@ func (s *Server) service(c *simConn, f map[uint32][]byte, order binary.ByteOrder
 	}
 	s.m.mu.Unlock()
 	if !out.ok {
-		return c.reply(tlv{{1, u32(3, o)}, {14, u32(out.resp, o)}, {15, []byte(cp1251(out.desc))}})
+		return c.answer(tlv{{1, u32(3, o)}, {14, u32(out.resp, o)}, {15, []byte(cp1251(out.desc))}}, p)
 	}
 	r := tlv{{1, u32(3, o)}, {14, u32(0, o)}}
 	if out.info != "" {
@@ -399,7 +448,7 @@ func (s *Server) service(c *simConn, f map[uint32][]byte, order binary.ByteOrder
 			val []byte
 		}{15, []byte(cp1251(out.info))})
 	}
-	return c.reply(r)
+	return c.answer(r, p)
 }
 
 func (s *Server) financial(c *simConn, f map[uint32][]byte, order binary.ByteOrder) error {
@@ -413,11 +462,22 @@ func (s *Server) financial(c *simConn, f map[uint32][]byte, order binary.ByteOrd
 		return c.reply(tlv{{1, u32(1, o)}, {14, u32(rcGeneral, o)}, {15, []byte("unknown transaction type")}})
 	}
 	s.count(name)
+	kind := opCard
+	if typ == 11 {
+		kind = opVoid
+	}
+	p := s.m.planFor(kind, true)
+	if p.drop {
+		return errDropRequest
+	}
 	s.m.mu.Lock()
 	s.m.beforeCommand(false)
 	s.m.mu.Unlock()
-	for _, code := range s.m.cfg.Progress {
+	for i, code := range s.m.cfg.Progress {
 		err := c.reply(tlv{{1, u32(13, o)}, {30, u32(uint32(code), o)}, {31, []byte(cp1251(statusText[code]))}})
+		if err == nil && i == 0 && p.waitCard {
+			err = c.waitCard(s.m.cardIn) // card-timeout: at the card prompt
+		}
 		if errors.Is(err, errEOT) {
 			_, werr := c.rw.Write([]byte{eot})
 			return werr
@@ -443,16 +503,19 @@ func (s *Server) financial(c *simConn, f map[uint32][]byte, order binary.ByteOrd
 			}
 		}
 	}
+	if !sleepCtx(c.ctx, s.m.cfg.AnswerDelay+p.slow) {
+		return c.ctx.Err()
+	}
 	var out outcome
 	s.m.mu.Lock()
 	switch typ {
 	case 1:
-		out = s.m.card(txnPurchase, amount, 0, merch, "")
+		out = s.m.card(txnPurchase, amount, 0, merch, "", p.code)
 	case 10:
 		rrn := string(f[18])
-		out = s.m.card(txnRefund, amount, 0, merch, rrn)
+		out = s.m.card(txnRefund, amount, 0, merch, rrn, p.code)
 	case 11:
-		out = s.m.void(num(f, 17, order), merch)
+		out = s.m.void(num(f, 17, order), merch, p.code)
 	}
 	s.m.mu.Unlock()
 	r := tlv{{1, u32(1, o)}, {14, u32(out.resp, o)}, {2, u32(typ, o)}}
@@ -477,5 +540,5 @@ func (s *Server) financial(c *simConn, f map[uint32][]byte, order binary.ByteOrd
 			add(26, []byte("VISA"))
 		}
 	}
-	return c.reply(r)
+	return c.answer(r, p)
 }

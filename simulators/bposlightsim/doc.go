@@ -24,4 +24,22 @@
 //
 // Faults ([Faults]): NAK storms, corrupted LRCs, silence (no ACK, or ACK and no answer),
 // decline RC codes, EOT instead of an answer, disconnect after a given request.
+//
+// # Control
+//
+// [Server.Control] steers it at run time with the fault vocabulary of package control
+// (docs/simulators.md): decline[=CODE] (RC=CODE), silent (no ACK, also to the ECR's repeats
+// of the frame), drop-reply, disconnect-mid-reply, garbage, corrupt-checksum[=N], nak[=N],
+// slow=DURATION, host-down (RC=1004 to PUR, CAN and SET), card-timeout (the purchase waits
+// for a card presented through the control, or the ECR's EOT), cashier-abort (RC=1001, as
+// the spec's abort example), and its own drop-request, no-response and eot. RC codes of
+// 1000 and up other than 1001 are BPOS1's (bpos1.md §2.2); that B-POS Light shares them is
+// an inference (bposlight.md §4), and its RC below 1000 are "host-dependent": the simulator
+// uses the ISO 8583 codes. It cannot express two words, for reasons of the protocol: partial
+// (B-POS Light v1.6 has no partial approval: a purchase answer carries RC and AMOUNT, and the
+// spec documents no partly approved answer, §1.3, §1.4) and busy (the spec gives no RC,
+// control byte or message for a terminal busy with another operation). ACQ is a query: only
+// sticky faults show on it. Config.AnswerDelay keeps a gap between the ACK of PUR, CAN or
+// SET and the answer, written separately. The test amounts of control.TestAmounts apply to
+// purchases (partial approvals are approved in full).
 package bposlightsim

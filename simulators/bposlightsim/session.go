@@ -1,6 +1,7 @@
 package bposlightsim
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -17,6 +18,11 @@ type session struct {
 	toks  <-chan token
 	ctx   context.Context
 	stash *token
+	// fault state of the link: NAKs still to send, the request being silenced, answers
+	// still to corrupt
+	naks     int
+	silenced []byte
+	corrupt  int
 }
 
 // next returns the next token; timedOut when timeout (> 0) passed first; card when
@@ -90,10 +96,25 @@ func (ss *session) run() error {
 			}
 			continue
 		}
-		if ss.takeFault(func(f *Faults) *int { return &f.NAKRequests }) {
+		if ss.silenced != nil && bytes.Equal(t.data, ss.silenced) {
+			continue // the ECR sends the silenced request again: still no answer
+		}
+		ss.silenced = nil
+		query := bytes.HasPrefix(t.data, []byte("REQ=ACQ;"))
+		if ss.naks == 0 {
+			if flt, ok := ss.s.cs.Armed.TakeFor("nak", query); ok {
+				ss.naks, _ = flt.Count(1)
+			}
+		}
+		if ss.naks > 0 || ss.takeFault(func(f *Faults) *int { return &f.NAKRequests }) {
+			ss.naks = max(ss.naks-1, 0)
 			if err := ss.write([]byte{nak}); err != nil {
 				return err
 			}
+			continue
+		}
+		if _, ok := ss.s.cs.Armed.TakeFor("silent", query); ok {
+			ss.silenced = t.data // not ACKed, not done, not answered
 			continue
 		}
 		if err := ss.write([]byte{ack}); err != nil {
@@ -104,11 +125,16 @@ func (ss *session) run() error {
 		ss.s.mu.Lock()
 		ss.s.requests = append(ss.s.requests, op)
 		ss.s.mu.Unlock()
+		ss.s.cs.Log.Add(op, req.vals)
 		ss.s.log.Debug("bposlightsim: request", "req", op, "ok", ok)
 		if f.DisconnectOn != "" && f.DisconnectOn == op {
 			return errDisconnect
 		}
-		if f.NoResponse {
+		p := ss.s.planFor(op)
+		if p.drop {
+			return errDisconnect
+		}
+		if f.NoResponse || p.noResponse {
 			continue
 		}
 		var resp []byte
@@ -117,7 +143,7 @@ func (ss *session) run() error {
 		} else {
 			var eotOnly bool
 			var err error
-			resp, eotOnly, err = ss.handle(op, req, f)
+			resp, eotOnly, err = ss.handle(op, req, f, p)
 			if err != nil {
 				return err
 			}
@@ -128,17 +154,47 @@ func (ss *session) run() error {
 				continue
 			}
 		}
+		delay := p.slow
+		if op == "PUR" || op == "CAN" || op == "SET" {
+			delay += ss.s.cfg.AnswerDelay // the card and the host, between the ACK and the answer
+		}
+		if !wait(ss.ctx, delay) {
+			return ss.ctx.Err()
+		}
+		switch p.reply {
+		case "drop-reply": // done, and the answer is lost with the link
+			return errDisconnect
+		case "disconnect-mid-reply":
+			fr := frameBytes(resp, false)
+			ss.write(fr[:len(fr)/2])
+			return errDisconnect
+		case "garbage":
+			ss.write(garbage)
+			return errDisconnect
+		}
+		ss.corrupt = p.corrupt
 		if err := ss.respond(resp); err != nil {
 			return err
 		}
 	}
 }
 
-func (ss *session) handle(op string, req kv, f Faults) (resp []byte, eotOnly bool, err error) {
+// garbage is what the garbage fault sends instead of an answer: an STX whose length is
+// beyond any frame, then bytes that are no frame.
+var garbage = append([]byte{stx, 0xFF, 0xFF}, bytes.Repeat([]byte{0xFF, 0x00, 0x3B}, 170)...)
+
+func (ss *session) handle(op string, req kv, f Faults, p plan) (resp []byte, eotOnly bool, err error) {
 	s := ss.s
+	if p.rc != 0 && op != "PUR" {
+		mi := s.selectMerchant(req)
+		if op == "CAN" && p.rc < 1000 {
+			s.declined("void", req, p.rc)
+		}
+		return s.shortReply(op, p.rc, mi), false, nil
+	}
 	switch op {
 	case "PUR":
-		return ss.purchase(req, f)
+		return ss.purchase(req, f, p)
 	case "CON":
 		return s.confirm(req), false, nil
 	case "CAN":
@@ -154,7 +210,7 @@ func (ss *session) handle(op string, req kv, f Faults) (resp []byte, eotOnly boo
 	return errReply(op), false, nil
 }
 
-func (ss *session) purchase(req kv, f Faults) ([]byte, bool, error) {
+func (ss *session) purchase(req kv, f Faults, p plan) ([]byte, bool, error) {
 	s := ss.s
 	s.mu.Lock()
 	s.autoCancelLocked()
@@ -168,11 +224,14 @@ func (ss *session) purchase(req kv, f Faults) ([]byte, bool, error) {
 	qa, _ := req.get("QRALLOW")
 	ct, _ := req.get("CARDTYPE")
 	qr := qa == "1" && ct == "1"
-	if s.cfg.WaitForCard {
-		// drain a card presented before this purchase started
-		select {
-		case <-s.card:
-		default:
+	if s.cfg.WaitForCard || p.waitCard {
+		// drain a card presented before this purchase started, unless the card-timeout
+		// fault armed the wait: then a card presented through the control API counts
+		if !p.waitCard {
+			select {
+			case <-s.card:
+			default:
+			}
 		}
 		select {
 		case s.waiting <- struct{}{}:
@@ -192,11 +251,25 @@ func (ss *session) purchase(req kv, f Faults) ([]byte, bool, error) {
 			}
 		}
 	}
-	if f.EOTOnPurchase {
+	if f.EOTOnPurchase || p.eot {
 		return nil, true, nil
 	}
-	if f.DeclineRC != 0 {
-		return s.shortReply("PUR", f.DeclineRC, mi), false, nil
+	if p.abort {
+		// The answer of the spec's abort example (bposlight.md §3): RC=1001.
+		return s.shortReply("PUR", 1001, mi), false, nil
+	}
+	rcode := p.rc
+	if rcode == 0 {
+		rcode = f.DeclineRC
+	}
+	if rcode == 0 {
+		rcode = testAmount(amount)
+	}
+	if rcode != 0 {
+		if rcode < 1000 {
+			s.declined("purchase", req, rcode)
+		}
+		return s.shortReply("PUR", rcode, mi), false, nil
 	}
 	t := s.approve(req, mi, uint32(amount), qr)
 	if qr {
@@ -211,6 +284,10 @@ func (ss *session) respond(data []byte) error {
 	naks := 0
 	for {
 		corrupt := ss.takeFault(func(f *Faults) *int { return &f.CorruptResponses })
+		if ss.corrupt > 0 {
+			ss.corrupt--
+			corrupt = true
+		}
 		if err := ss.write(frameBytes(data, corrupt)); err != nil {
 			return err
 		}

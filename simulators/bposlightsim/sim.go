@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/uapos/uapos/simulators/control"
 	"github.com/uapos/uapos/simulators/internal/simnet"
 )
 
@@ -58,7 +59,12 @@ type Config struct {
 	ConfirmTimeout time.Duration
 	// ACKTimeout is the wait for the ECR's ACK after an answer; default 6 s (bposlight.md §1.2).
 	ACKTimeout time.Duration
-	// Faults are the initial faults; change them with [Server.SetFaults].
+	// AnswerDelay is the time between the ACK of a request that goes to the bank (PUR, CAN,
+	// SET) and its answer: a real terminal reads the card and calls the host in between.
+	// Zero answers at once; `hwprobe sim` serves a realistic default.
+	AnswerDelay time.Duration
+	// Faults are the initial faults; change them with [Server.SetFaults], or use the
+	// fault vocabulary of package control through [Server.Control].
 	Faults Faults
 	// Now is the clock for DATETIM; nil means time.Now.
 	Now func() time.Time
@@ -86,6 +92,9 @@ type Server struct {
 	badFrames     int
 	card          chan struct{}
 	waiting       chan struct{}
+
+	// The control (control.go): armed faults, what the bank saw, what was asked.
+	cs control.State
 
 	net *simnet.Server
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/uapos/uapos/simulators/control"
 )
 
 // TxnState is the state of a journal record.
@@ -95,8 +97,8 @@ func (s *Server) cardReply(op string, t *Txn) []byte {
 	b.add("RESP", op).add("RC", rc(0)).add("AMOUNT", strconv.FormatUint(uint64(t.Amount), 10))
 	b.add("PAN", s.cfg.PAN).add("DATETIM", t.Time.Format("20060102150405"))
 	b.add("EAID", s.cfg.EAID).add("HOLDER", s.cfg.Holder)
-	b.add("RRN", fmt.Sprintf("%012d", 100000000000+uint64(t.Batch)*1000+uint64(t.Invoice)))
-	b.add("AUTH", fmt.Sprintf("%06d", 100000+t.Invoice))
+	b.add("RRN", rrnOf(t))
+	b.add("AUTH", authOf(t))
 	b.add("MID", t.MID).add("TID", t.TID).add("SIGN", "0")
 	b.add("INVOICE", strconv.FormatUint(uint64(t.Invoice), 10)).add("BATCH", strconv.FormatUint(uint64(t.Batch), 10))
 	b.add("CARDTYPE", t.CardType).add("PAYSYS", s.cfg.PaySys)
@@ -106,6 +108,12 @@ func (s *Server) cardReply(op string, t *Txn) []byte {
 	}
 	return []byte(b.String())
 }
+
+// rrnOf and authOf are the simulator's RRN and approval code of a transaction.
+func rrnOf(t *Txn) string {
+	return fmt.Sprintf("%012d", 100000000000+uint64(t.Batch)*1000+uint64(t.Invoice))
+}
+func authOf(t *Txn) string { return fmt.Sprintf("%06d", 100000+t.Invoice) }
 
 // qrReply is the shape of the QR example: RESP=PUR;MID;RC=0;AMOUNT;TID;DATETIM;CARDTYPE=QR;QRDATA;
 // plus INVOICE, which the operations table lists.
@@ -125,6 +133,7 @@ func (s *Server) autoCancelLocked() {
 		return
 	}
 	s.pending.State = StateAutoCancelled
+	s.charge("reversal", control.Approved, s.pending, 0, strconv.FormatUint(uint64(s.pending.Invoice), 10))
 	s.pending = nil
 	s.autoCancelled++
 	if s.pendingTimer != nil {
@@ -147,6 +156,7 @@ func (s *Server) approve(req kv, mi int, amount uint32, qr bool) *Txn {
 		t.QRData = s.cfg.QRData
 	}
 	s.journal = append(s.journal, t)
+	s.charge("purchase", control.Approved, t, 0, "")
 	s.pending = t
 	wait := s.cfg.ConfirmTimeout
 	s.pendingTimer = time.AfterFunc(wait, func() {
@@ -208,6 +218,7 @@ func (s *Server) cancel(req kv) []byte {
 			if c.CardType == "QR" {
 				c.CardType = s.cfg.CardType
 			}
+			s.charge("void", control.Approved, &c, 0, strconv.FormatUint(uint64(t.Invoice), 10))
 			return s.cardReply("CAN", &c)
 		}
 	}
@@ -245,6 +256,7 @@ func (s *Server) settle(req kv) []byte {
 	}
 	mid := s.cfg.MIDs[mi]
 	t := s.totalsLocked(mid)
+	s.cs.Charges.Add(control.Charge{Operation: "settlement", Amount: int64(t.DebAmt) - int64(t.CanAmt), Outcome: control.Approved, Code: rc(0)})
 	var b builder
 	u := func(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
 	b.add("RESP", "SET").add("RC", rc(0)).add("MID", mid).add("TID", s.cfg.TIDs[mi]).add("BATCH", u(s.batch))

@@ -20,6 +20,25 @@
 // When a session is abandoned after RESP_IDENTIFIER (the app crashed), the terminal finishes
 // the operation with the host on its own, as the guide describes.
 //
+// # Control
+//
+// [Library.Control] steers it at run time with the fault vocabulary of package control
+// (docs/simulators.md): decline[=CODE] (RESP_DECLINE with host_code CODE and POS_STATUS 5
+// for 51, 6 for 91, 4 for 96, else 1: a pairing of the simulator's), partial=AMOUNT
+// (part_approval 1), silent (pos_receive returns RESP_TIMEOUT and ACTION_BREAK is not
+// answered), drop-reply (done with the host, then RESP_ERROR and pos_error ERR_FAILURE),
+// slow=DURATION, host-down (RESP_DECLINE, POS_STATUS 2, for card operations, reversals and
+// the echo; a close day without a profile always confirms, posapi.md §1.8), card-timeout
+// (held after the first card message until a card is presented through the control, or
+// ACTION_BREAK), cashier-abort (RESP_BREAK), and its own lost-identifier. It cannot express
+// busy (pos_receive's RESP_* codes, posapi.md §1.4, include no busy answer, and a session
+// runs one operation) nor disconnect-mid-reply, garbage, corrupt-checksum or nak (POSAPI is a
+// C library API: it hands over typed parameters, and its link to the terminal is not public;
+// a reply cut inside it is a lost reply). ACTION_STATUS, ACTION_REPORT and the host list
+// show only sticky faults. The test amounts of control.TestAmounts apply to card operations
+// when Config sets no Decline or PartialAmount; a terminal code (1002, 1004) has no POSAPI
+// form and is said with its class and no host code.
+//
 // Symbols the guide names without a public value (ACTION_HOST_COUNT, ACTION_HOST_INFO,
 // ACTION_CONFIRM, POS_HOST_CODE, POS_CASHBACK_AMOUNT, POS_HOST_NAME, ...) are exported with
 // values and names chosen by this simulator, listed in [SimulatorSymbols]; they are not

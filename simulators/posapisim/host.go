@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/uapos/uapos/simulators/control"
 )
 
 var declineTexts = map[int]string{
@@ -61,6 +63,19 @@ func (l *Library) process(s *session, op *operation) {
 			}
 		}
 		slip := l.report("Z-ЗВІТ", hi)
+		var net int64
+		for _, r := range l.journal {
+			if hi < 0 || r.Host == hi {
+				switch r.Action {
+				case aReturn:
+					net -= r.Amount
+				case aReversal:
+				default:
+					net += r.Amount + r.Cash
+				}
+			}
+		}
+		l.charge("settlement", Record{Amount: net, Time: l.cfg.Now()}, control.Approved, "00", "")
 		kept := l.journal[:0]
 		for _, r := range l.journal {
 			if hi >= 0 && r.Host != hi {
@@ -111,26 +126,35 @@ func (l *Library) financial(s *session, op *operation) {
 	}
 	host := l.cfg.Hosts[hi]
 	now := l.cfg.Now()
-	if c := l.cfg.Decline; c >= 1 && c <= 6 {
-		code := l.cfg.HostCode
-		if code == "" {
-			code = "05"
-			if c == 5 {
-				code = "51"
-			}
+	c, code, text := l.cfg.Decline, l.cfg.HostCode, l.cfg.DeclineText
+	if c >= 1 && c <= 6 && code == "" {
+		code = "05"
+		if c == 5 {
+			code = "51"
 		}
-		text := l.cfg.DeclineText
+	}
+	fc, fcode, partial := l.outcomeOf(op)
+	if fc != 0 { // a fault or a test amount (control.go)
+		c, code, text = fc, fcode, ""
+	}
+	if c >= 1 && c <= 6 {
 		if text == "" {
 			text = declineTexts[c]
 		}
-		l.finish(op, rDecline, []kv{
+		vals := []kv{
 			{"amount", fmtAmount(op.amount)}, {"currency", s.set["currency"]}, {"receipt", op.transID},
 			{"trans_rcpt", l.receiptNo()}, {"host_code", code}, {"status", text},
 			{"date_time", now.Format("20060102150405")}, {"card_pan", l.cfg.PAN},
 			{"status_code", strconv.Itoa(c)}, {"merchant_id", host.MerchantID},
 			{"terminal_id", host.TerminalID}, {"action_name", actionName(op.action)},
 			{"print", fmt.Sprintf("%s\nВІДМОВА\n%s\nКОД %s\n", host.Name, text, code)},
-		})
+		}
+		if code == "" {
+			vals = append(vals[:4], vals[5:]...) // no host code: the host was not asked
+		} else {
+			l.charge(ledgerOp[op.action], Record{Amount: op.amount, Receipt: vals[3].v, Time: now}, control.Declined, code, "")
+		}
+		l.finish(op, rDecline, vals)
 		return
 	}
 	r := Record{TransID: op.transID, Receipt: l.receiptNo(), Action: op.action, Amount: op.amount,
@@ -140,6 +164,9 @@ func (l *Library) financial(s *session, op *operation) {
 	if p := l.cfg.PartialAmount; p > 0 && p < r.Amount {
 		r.Amount, r.Partial = p, true
 	}
+	if partial > 0 && partial < r.Amount {
+		r.Amount, r.Partial = partial, true
+	}
 	if op.action == aPaymentCash && !r.Partial {
 		r.Cash, _ = strconv.ParseInt(s.set["cshbk_amount"], 10, 64)
 	}
@@ -147,18 +174,37 @@ func (l *Library) financial(s *session, op *operation) {
 	if op.action != aReturn {
 		l.charges++
 	}
+	led := r
+	if r.Partial {
+		led.OrigAmount = op.amount
+	}
+	l.charge(ledgerOp[op.action], led, control.Approved, "00", "")
 	l.finish(op, rConfirm, l.recordValues(r))
 }
 
 func (l *Library) reversal(s *session, op *operation) {
 	rcpt, id := s.set["trans_rcpt"], s.set["receipt"]
+	if p := op.plan; p.hostDown || p.host != "" { // a fault (control.go)
+		c, text := 2, declineTexts[2]
+		vals := []kv{{"status", text}, {"status_code", "2"}, {"trans_rcpt", rcpt}}
+		if !p.hostDown {
+			n, _ := strconv.Atoi(p.host)
+			c = control.HostClass(n)
+			vals = []kv{{"status", declineTexts[c]}, {"status_code", strconv.Itoa(c)}, {"trans_rcpt", rcpt}, {"host_code", p.host}}
+			l.charge("void", Record{Time: l.cfg.Now()}, control.Declined, p.host, rcpt+id)
+		}
+		l.finish(op, rDecline, vals)
+		return
+	}
 	for i, r := range l.journal {
 		if r.Action == aReversal || (rcpt == "" || r.Receipt != rcpt) && (id == "" || r.TransID != id) {
 			continue
 		}
 		// The reversal replaces the original in the journal, under the original's id.
+		ref := r.Receipt
 		r.Action, r.Receipt, r.Time = aReversal, l.receiptNo(), l.cfg.Now()
 		l.journal[i] = r
+		l.charge("void", r, control.Approved, "00", ref)
 		l.finish(op, rConfirm, l.recordValues(r))
 		return
 	}

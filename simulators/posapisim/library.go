@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/uapos/uapos/posapi/capi"
+	"github.com/uapos/uapos/simulators/control"
 )
 
 // Host is one host (merchant profile) configured on the simulated terminal.
@@ -66,6 +67,9 @@ type Config struct {
 	MACKey string
 	// OpenFail makes pos_open fail (no link to the terminal).
 	OpenFail bool
+	// AnswerDelay is the time a card operation spends with the host before its final
+	// response (meanwhile pos_receive returns RESP_TIMEOUT). Zero answers at once.
+	AnswerDelay time.Duration
 	// Now is the terminal clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -98,6 +102,11 @@ type Library struct {
 	charges  int
 	opens    int
 	lastErr  int
+
+	// The control (control.go): armed faults, what the bank saw, what was asked, and a
+	// card presented through it.
+	cs     control.State
+	cardIn chan struct{}
 }
 
 var _ capi.Library = (*Library)(nil)
@@ -136,6 +145,7 @@ type operation struct {
 	pending    bool // a final response waits to be delivered
 	final      []kv
 	finalResp  int
+	plan       plan // what the armed faults make of it (control.go)
 }
 
 // New returns a simulated library.
@@ -155,7 +165,7 @@ func New(cfg Config) *Library {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Library{cfg: cfg, sessions: map[capi.Handle]*session{}, nextID: 1000, nextRcpt: 1}
+	return &Library{cfg: cfg, sessions: map[capi.Handle]*session{}, nextID: 1000, nextRcpt: 1, cardIn: make(chan struct{}, 1)}
 }
 
 // Records returns the terminal journal (successful operations since the last close day).
@@ -316,6 +326,8 @@ func (l *Library) Send(h capi.Handle, action int) bool {
 		return false
 	}
 	s.op = op
+	l.cs.Log.Add(actionName(action), s.set)
+	op.plan = l.planFor(action)
 	if l.cfg.MACKey != "" && s.set["mac_key"] != l.cfg.MACKey {
 		l.finish(op, rWrongMAC, nil)
 	}
@@ -334,17 +346,44 @@ func (l *Library) Receive(h capi.Handle, timeoutMS int) int {
 		return rError
 	}
 	op := s.op
+	timeout := time.Duration(timeoutMS) * time.Millisecond
 	var hold <-chan struct{}
+	var card bool
 	switch {
+	case op.plan.silent: // the terminal answers nothing, not even a break
+		l.mu.Unlock()
+		time.Sleep(timeout)
+		return rTimeout
 	case op.pending || op.breakReq:
 	case op.stage == stHost && (op.hostMsg || !op.card):
 		hold = l.cfg.Hold
+		if hold == nil && op.plan.delay > 0 { // slow, AnswerDelay: the host takes its time
+			if op.plan.until.IsZero() {
+				op.plan.until = time.Now().Add(op.plan.delay)
+			}
+			left := time.Until(op.plan.until)
+			if left > 0 {
+				l.mu.Unlock()
+				time.Sleep(min(left, timeout))
+				if left > timeout {
+					return rTimeout
+				}
+				l.mu.Lock()
+				if l.sessions[h] != s {
+					l.mu.Unlock()
+					return rError
+				}
+			}
+		}
 	case op.stage == stCard && op.step >= 1:
 		hold = l.cfg.HoldCard
+		if op.plan.waitCard { // card-timeout: at the card prompt until a card comes
+			hold, card = l.cardIn, true
+		}
 	}
 	if hold != nil {
 		l.mu.Unlock()
-		t := time.NewTimer(time.Duration(timeoutMS) * time.Millisecond)
+		t := time.NewTimer(timeout)
 		select {
 		case <-hold:
 			t.Stop()
@@ -355,6 +394,9 @@ func (l *Library) Receive(h capi.Handle, timeoutMS int) int {
 		if l.sessions[h] != s {
 			l.mu.Unlock()
 			return rError
+		}
+		if card {
+			op.plan.waitCard = false
 		}
 	}
 	defer l.mu.Unlock()
@@ -379,14 +421,14 @@ func (l *Library) next(s *session, op *operation) (int, []kv) {
 			op.step++
 			return rMessage, []kv{{"msg_title", st.Title}, {"msg_body", st.Body}, {"msg_break", "1"}}
 		}
-		if l.cfg.CustomerCancel {
+		if l.cfg.CustomerCancel || op.plan.abort {
 			l.finish(op, rBreak, []kv{{"msg_title", "ОПЕРАЦІЮ СКАСОВАНО"}})
 			return l.deliver(op)
 		}
 		op.stage = stIdent
 		fallthrough
 	case stIdent:
-		if l.cfg.LoseIdentifier {
+		if l.cfg.LoseIdentifier || op.plan.lostID {
 			// The identifier could not be delivered: no host request.
 			l.finish(op, rBreak, nil)
 			return l.deliver(op)
@@ -407,6 +449,13 @@ func (l *Library) next(s *session, op *operation) (int, []kv) {
 			return rMessage, []kv{{"msg_title", "ЗВ'ЯЗОК З БАНКОМ"}, {"msg_body", "ЗАЧЕКАЙТЕ"}, {"msg_break", "0"}}
 		}
 		l.process(s, op)
+		if op.plan.dropReply {
+			// Done with the host; the response is lost on the way to the library: RESP_ERROR,
+			// and pos_error says ERR_FAILURE (posapi.md §1.4).
+			op.stage, op.pending = stDone, false
+			s.err = errFailure
+			return rError, nil
+		}
 		return l.deliver(op)
 	}
 	return rError, nil

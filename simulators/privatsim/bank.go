@@ -70,6 +70,10 @@ func short(method, code, desc string) reply {
 	return reply{Method: method, Params: map[string]string{"responseCode": code}, Error: true, Desc: desc}
 }
 
+// terminalText are the texts of the terminal codes (privatjson.md §5).
+var terminalText = map[string]string{"1001": "Transaction canceled by user", "1002": "EMV Decline", "1003": "Transaction log is full. Need close batch",
+	"1004": "No connection with host", "1005": "No paper in printer", "1006": "Error Crypto keys", "1007": "Card reader is not connected", "1008": "Transaction is already complete"}
+
 func (b *bank) find(invoice string) (int, bool) {
 	for i := len(b.batch) - 1; i >= 0; i-- {
 		if b.batch[i].InvoiceNumber == invoice {
@@ -154,6 +158,13 @@ func (b *bank) apply(cfg *Config, req *request, corr *[2]string, forced string) 
 		}
 		orig := &b.batch[i]
 		amt, _ := parseAmount(orig.Amount)
+		if forced != "" { // a fault: host-down, decline (control.go)
+			if n, _ := strconv.Atoi(forced); n >= 1000 {
+				return short(m, forced, terminalText[forced])
+			}
+			_, r := b.record(m, amt, "3", forced, p)
+			return r
+		}
 		if lm == "withdrawalpartly" {
 			part, ok := parseAmount(p["amount"])
 			if !ok || part <= 0 || part > amt {
@@ -208,9 +219,7 @@ func (b *bank) apply(cfg *Config, req *request, corr *[2]string, forced string) 
 		code = forced
 	}
 	if n, _ := strconv.Atoi(code); n >= 1000 {
-		msgs := map[string]string{"1001": "Transaction canceled by user", "1002": "EMV Decline", "1003": "Transaction log is full. Need close batch",
-			"1004": "No connection with host", "1005": "No paper in printer", "1006": "Error Crypto keys", "1007": "Card reader is not connected", "1008": "Transaction is already complete"}
-		return short(m, code, msgs[code])
+		return short(m, code, terminalText[code])
 	}
 	if lim, ok := parseAmount(cfg.PartialLimit); ok && lm == "purchase" && code == "0000" && amount > lim {
 		amount, code = lim, "0010" // partial approval, spec §5.28

@@ -21,4 +21,21 @@
 //
 // Receipt texts, approval codes, RRNs and the error text for an unknown invoice in
 // GetReceiptInfo are the simulator's own inventions; the notes do not give them.
+//
+// # Control
+//
+// [Server.Control] steers it at run time with the fault vocabulary of package control
+// (docs/simulators.md): decline[=CODE] (responseCode CODE, four digits; 1000 and up as the
+// short reply), partial=AMOUNT (0010, error:false), busy (deviceBusy), silent, drop-reply,
+// disconnect-mid-reply, garbage, slow=DURATION, host-down (1004 for card operations, voids,
+// CheckConnection, Verify and GetBalance), card-timeout (held at status 9 until interrupt or
+// a presented card), cashier-abort (1001), and its own drop-request. It cannot express two
+// words, for reasons of the protocol: corrupt-checksum (a frame is JSON ended by 0x00,
+// privatjson.md §1.2: there is no checksum) and nak (the JSON ECR protocol has no ACK/NAK: a
+// request is answered by its reply or not at all). PingDevice and the queries (GetTerminalInfo,
+// GetReceiptInfo, PrintReceiptNum, PrintBatchJournal, Audit, VerifyCopy) and service messages
+// show only sticky faults. The test amounts of control.TestAmounts apply to purchases,
+// refunds, cash-back, services and pre-authorisations that no Config.Decline rule names. The
+// ledger records host approvals, partial approvals and declines (codes below 1000), voids and
+// settlements.
 package privatsim

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/uapos/uapos/simulators/control"
 	"github.com/uapos/uapos/simulators/internal/simnet"
 )
 
@@ -95,6 +96,11 @@ type Server struct {
 	nextCode string
 	requests map[string]int
 
+	// The control (control.go): armed faults, what the bank saw, what was asked.
+	cs        control.State
+	closing   chan struct{}
+	closeOnce sync.Once
+
 	net *simnet.Server
 }
 
@@ -123,10 +129,12 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, faults: map[string]Fault{}, waiting: make(chan struct{}, 1),
 		present: make(chan struct{}, 1), complete: make(chan string, 64), requests: map[string]int{},
-		bank: bank{invoice: 100000, rrn: 14721258500, now: time.Now}}
+		bank: newBank(), closing: make(chan struct{})}
 	s.net = simnet.New(simnet.Config{Name: "privatsim", Handler: s.serveLink, Logger: cfg.Logger, OnClose: s.abortOp})
 	return s
 }
+
+func newBank() bank { return bank{invoice: 100000, rrn: 14721258500, now: time.Now} }
 
 // ListenTCP listens on addr ("" means "127.0.0.1:0", a host-less ":2000" binds 127.0.0.1;
 // the real terminal's port is 2000) and serves connections in the background. It returns
@@ -158,8 +166,10 @@ func (s *Server) serveLink(_ context.Context, c io.ReadWriteCloser) error {
 // and waits for the links to end. It is safe to call more than once.
 func (s *Server) Close() error { return s.net.Close() }
 
-// abortOp interrupts the running card operation, if any (it may wait for a card).
+// abortOp interrupts the running card operation, if any (it may wait for a card), and
+// ends the waits of slow answers.
 func (s *Server) abortOp() {
+	s.closeOnce.Do(func() { close(s.closing) })
 	s.mu.Lock()
 	if s.op != nil {
 		s.op.abort()

@@ -69,6 +69,7 @@ func (ss *session) serve() error {
 		}
 		s.requests[strings.ToLower(name)]++
 		s.mu.Unlock()
+		s.cs.Log.Add(req.Method, req.Params)
 		if s.cfg.Silent {
 			continue
 		}
@@ -93,9 +94,17 @@ func (ss *session) write(b []byte) error {
 
 func (ss *session) send(v any) { ss.write(encode(v)) }
 
-// deliver sends a method's reply, or misbehaves as an injected fault says.
-func (ss *session) deliver(method string, v any) {
-	switch ss.srv.takeFault(method) {
+// deliver sends a method's reply, or misbehaves as an injected fault or the request's plan
+// of armed faults says; a slow plan waits first.
+func (ss *session) deliver(method string, v any, p plan) {
+	f := ss.srv.takeFault(method)
+	if p.reply != FaultNone {
+		f = p.reply
+	}
+	if !ss.srv.sleep(p.slow) {
+		return
+	}
+	switch f {
 	case FaultLoseReply:
 		ss.c.Close()
 	case FaultCutReply:
@@ -137,6 +146,9 @@ var instalmentMethods = []string{"ServicePbP", "ServiceRefPbP", "ServicePartlyRe
 func (ss *session) handle(req *request) {
 	s := ss.srv
 	if strings.EqualFold(req.Method, "ServiceMessage") {
+		if _, dead := s.cs.Armed.TakeFor("silent", true); dead { // silent@sticky: a dead terminal
+			return
+		}
 		ss.handleService(req)
 		return
 	}
@@ -147,16 +159,20 @@ func (ss *session) handle(req *request) {
 		delete(s.faults, strings.ToLower(req.Method))
 	}
 	s.mu.Unlock()
-	if drop {
+	pl := s.planFor(req, busy)
+	if pl.silent {
+		return
+	}
+	if drop || pl.drop {
 		ss.c.Close()
 		return
 	}
-	if busy {
+	if busy || pl.busy {
 		ss.send(service("deviceBusy", nil)) // spec §6.1
 		return
 	}
 	if cardOps[strings.ToLower(req.Method)] {
-		op := &operation{srv: s, ss: ss, req: req, interrupt: make(chan struct{}), corr: make(chan [2]string, 1)}
+		op := &operation{srv: s, ss: ss, req: req, interrupt: make(chan struct{}), corr: make(chan [2]string, 1), plan: pl}
 		s.mu.Lock()
 		s.op = op
 		s.lastStat = 9 // accepted: waiting for the card, before any later request is read
@@ -164,12 +180,23 @@ func (ss *session) handle(req *request) {
 		go op.run()
 		return
 	}
+	if pl.code != "" { // host-down
+		ss.deliver(req.Method, short(req.Method, pl.code, terminalText[pl.code]), pl)
+		return
+	}
+	if strings.EqualFold(req.Method, "Verify") {
+		s.mu.Lock()
+		if len(s.bank.batch) > 0 {
+			s.settle()
+		}
+		s.mu.Unlock()
+	}
 	v, ok := s.simple(req)
 	if !ok {
 		ss.send(service("methodNotImplemented", nil)) // spec §6.3
 		return
 	}
-	ss.deliver(req.Method, v)
+	ss.deliver(req.Method, v, pl)
 }
 
 var statusText = []string{"status code is not available", "card was read", "used a chip card",
@@ -241,6 +268,7 @@ type operation struct {
 	interrupt chan struct{}
 	once      sync.Once
 	corr      chan [2]string
+	plan      plan // what the armed faults make of it
 }
 
 func (op *operation) abort() { op.once.Do(func() { close(op.interrupt) }) }
@@ -282,7 +310,7 @@ func (op *operation) signalWaiting() {
 func (op *operation) run() {
 	s := op.srv
 	ok := op.step(9)
-	if ok && s.cfg.HoldCard {
+	if ok && (s.cfg.HoldCard || op.plan.holdCard) {
 		op.signalWaiting()
 		select {
 		case <-s.present:
@@ -309,9 +337,17 @@ func (op *operation) run() {
 	var v any
 	if ok {
 		s.mu.Lock()
-		code := s.nextCode
+		if s.nextCode != "" {
+			op.plan.code = s.nextCode
+		}
 		s.nextCode = ""
-		v = s.bank.apply(&s.cfg, op.req, corr, code)
+		s.testAmount(op.req, &op.plan)
+		cfg := s.cfg
+		if op.plan.partial != "" {
+			cfg.PartialLimit = op.plan.partial
+		}
+		v = s.bank.apply(&cfg, op.req, corr, op.plan.code)
+		s.charge(op.req, v)
 		s.mu.Unlock()
 	} else {
 		v = short(op.req.Method, "1001", "Oперація скасов.") // spec §6.2
@@ -324,5 +360,5 @@ func (op *operation) run() {
 	case s.complete <- op.req.Method:
 	default:
 	}
-	op.ss.deliver(op.req.Method, v)
+	op.ss.deliver(op.req.Method, v, op.plan)
 }

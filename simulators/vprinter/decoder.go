@@ -105,6 +105,9 @@ type Decoder struct {
 	repOrder  []string
 	commands  int64
 	overflows int64
+
+	pageNo  int    // Index of the page being printed
+	runText []byte // text the command being decoded printed (cmdlog.go)
 }
 
 // printState is what ESC @ resets.
@@ -250,11 +253,14 @@ func (d *Decoder) compact() {
 
 func (d *Decoder) run() {
 	for !d.held && d.pos < len(d.buf) && d.skip == 0 {
+		pg := d.page
+		d.runText = d.runText[:0]
 		n := d.step(d.buf[d.pos:])
 		if n == 0 {
 			return // need more bytes
 		}
 		d.commands++
+		d.record(pg, d.buf[d.pos:], n)
 		if n < 0 { // oversized command: discard what we have, skip the rest
 			have := len(d.buf) - d.pos
 			total := int64(-n)
@@ -349,6 +355,9 @@ func (d *Decoder) addRune(r rune, st Style) {
 	}
 	d.line.pendStyle = st
 	d.line.pend = utf8.AppendRune(d.line.pend, r)
+	if len(d.runText) < maxCommandText {
+		d.runText = utf8.AppendRune(d.runText, r)
+	}
 }
 
 func (d *Decoder) startLine() {
@@ -422,7 +431,8 @@ func (d *Decoder) cut() {
 		d.pages = d.pages[1:]
 		d.dropped++
 	}
-	d.page = &Page{Dots: d.prof.Dots}
+	d.pageNo++
+	d.page = &Page{Dots: d.prof.Dots, Index: d.pageNo}
 	d.pageDots = 0
 	d.emit(Event{Kind: EventCut})
 }

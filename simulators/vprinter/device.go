@@ -90,9 +90,9 @@ func (s *Server) onEvent(e Event) {
 		}
 		s.paperLines++
 		st := s.state
-		if n := s.cfg.PaperOutAfterLines; n > 0 && s.paperLines >= n {
+		if n := s.cfg.PaperOutAfterLines; n > 0 && s.paperLines >= n || s.outAt > 0 && s.paperLines >= s.outAt {
 			st.Paper = PaperOut
-		} else if n := s.cfg.PaperNearEndAfterLines; n > 0 && s.paperLines >= n && st.Paper == PaperOK {
+		} else if n := s.cfg.PaperNearEndAfterLines; (n > 0 && s.paperLines >= n || s.nearEndAt > 0 && s.paperLines >= s.nearEndAt) && st.Paper == PaperOK {
 			st.Paper = PaperNearEnd
 		}
 		if n := s.cfg.CoverOpenAfterLines; n > 0 && s.paperLines == n {
@@ -104,6 +104,9 @@ func (s *Server) onEvent(e Event) {
 		s.setState(st)
 	case EventCut:
 		s.counters.Cuts++
+		if pages := s.dec.pages; s.onCut != nil && len(pages) > 0 {
+			s.cuts = append(s.cuts, pages[len(pages)-1])
+		}
 	case EventDrawerKick:
 		s.kick()
 	case EventTransmitID:
@@ -123,6 +126,9 @@ func (s *Server) onEvent(e Event) {
 
 func (s *Server) kick() {
 	s.counters.DrawerKicks++
+	if _, stuck := s.armed.Take("drawer-stuck"); stuck {
+		return // the solenoid pulls, the drawer stays shut
+	}
 	st := s.state
 	st.DrawerOpen = true
 	s.setState(st)
@@ -220,8 +226,7 @@ func (s *Server) Receipts() []Receipt {
 // not ended by LF, is not included).
 func (s *Server) Current() Receipt {
 	s.mu.Lock()
-	cur := s.dec.Current()
-	p := &Page{Dots: cur.Dots, Lines: append([]Line(nil), cur.Lines...)}
+	p := copyPage(s.dec.Current())
 	s.mu.Unlock()
 	return newReceipt(p)
 }
@@ -246,32 +251,35 @@ func (s *Server) CloseDrawer() {
 // SetCoverOpen opens or closes the cover. An open cover puts the printer offline.
 func (s *Server) SetCoverOpen(open bool) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	st := s.state
 	st.CoverOpen = open
 	s.setState(st)
+	s.mu.Unlock()
+	s.flushCuts() // held data may have printed and been cut
 }
 
 // SetOffline sets the offline switch.
 func (s *Server) SetOffline(off bool) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	st := s.state
 	st.Offline = off
 	s.setState(st)
+	s.mu.Unlock()
+	s.flushCuts() // held data may have printed and been cut
 }
 
 // SetPaper sets the paper sensor. SetPaper(PaperOK) also restarts the
 // PaperNearEndAfterLines / PaperOutAfterLines count (a new roll).
 func (s *Server) SetPaper(p PaperState) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if p == PaperOK {
 		s.paperLines = 0
 	}
 	st := s.state
 	st.Paper = p
 	s.setState(st)
+	s.mu.Unlock()
+	s.flushCuts() // held data may have printed and been cut
 }
 
 // State returns the current device state.

@@ -56,4 +56,14 @@
 // N bytes. Tests read [Server.Receipts] (text and image per cut), [Server.DrawerOpened],
 // [Server.Counters] and [Server.Reports]; a DLE EOT sent after the data is a deterministic
 // "everything before this was processed" marker while the printer is online.
+//
+// # Control
+//
+// [Server.Control] steers it at run time with the printer words of package control
+// (docs/simulators.md): paper-near-end[=LINES], paper-out[=LINES], cover-open and offline
+// are conditions that hold until cleared; drawer-stuck keeps the drawer shut for the next
+// kicks. It returns each page kept as text, PNG and the commands it was printed with
+// (Page.Commands, as decoded), and [Server.OnCut] hands each page over as it is cut. A
+// printer reads no cards and moves no money: PresentCard is not supported and the ledger
+// is empty; the request log lists the decoded commands.
 package vprinter

@@ -170,6 +170,12 @@ type Page struct {
 	Lines []Line // in print order
 	// Cut is true when the page ended with a cut command (false for the pending page).
 	Cut bool
+	// Index numbers the pages a decoder printed, from 0.
+	Index int
+	// Commands are the commands decoded while the page was printed, in order (a cut is on
+	// the page it cut); CommandsDropped counts those beyond the bound of 4096.
+	Commands        []Command
+	CommandsDropped int
 }
 
 // HeightDots returns the paper length of the page's lines in dots.

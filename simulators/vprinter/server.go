@@ -11,6 +11,7 @@ import (
 	"net"
 	"sync"
 
+	"github.com/uapos/uapos/simulators/control"
 	"github.com/uapos/uapos/simulators/internal/simnet"
 )
 
@@ -127,6 +128,13 @@ type Server struct {
 	replyDrops int64
 	stalled    chan struct{}
 	stallOnce  sync.Once
+
+	// The control (control.go): armed printer faults, when the paper runs low or out,
+	// and the pages cut for the OnCut function.
+	armed            control.Set
+	nearEndAt, outAt int
+	onCut            func(Receipt)
+	cuts             []*Page
 
 	net *simnet.Server
 }
@@ -273,6 +281,7 @@ func (s *Server) readLoop(ctx context.Context, l *link) error {
 		if k > 0 {
 			l.read += k
 			s.feed(l, buf[:k])
+			s.flushCuts()
 		}
 		if dropAt > 0 && l.read >= dropAt {
 			_ = l.rwc.Close()

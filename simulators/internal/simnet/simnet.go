@@ -20,6 +20,7 @@ import (
 	"os"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // Handler serves one link until the peer hangs up, an error, or ctx ends. ctx ends when the
@@ -238,4 +239,20 @@ func (s *Server) Close() error {
 	s.wg.Wait()
 	s.log.Debug(s.cfg.Name + ": closed")
 	return nil
+}
+
+// Wait waits d, or until done is closed (a link's or the simulator's end); it reports
+// whether d passed. A d of zero or less returns true at once.
+func Wait(done <-chan struct{}, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-done:
+		return false
+	}
 }
