@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"github.com/uapos/uapos/escpos"
 	"github.com/uapos/uapos/simulators"
 	"github.com/uapos/uapos/simulators/control"
+	"github.com/uapos/uapos/simulators/libserve"
 	"github.com/uapos/uapos/simulators/vprinter"
 )
 
@@ -28,7 +30,7 @@ const defaultAnswerDelay = time.Second
 // simFlags are the flags of `hwprobe sim`.
 type simFlags struct {
 	listen, faults, control, out, profile string
-	pty, allowRemote, json                bool
+	pty, allowRemote, json, library       bool
 	answerDelay                           time.Duration
 }
 
@@ -44,6 +46,7 @@ func runSim(ctx context.Context, a *app, args []string) error {
 	fs.DurationVar(&f.answerDelay, "answer-delay", defaultAnswerDelay, "terminals: time between the ACK of a request that goes to the bank and its answer (0: at once)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON line per device (name, addr, control) instead of text")
 	fs.StringVar(&f.out, "out", "", "escpos: write each page into this directory as it is cut (page-NNNN.txt, .png, .commands.txt)")
+	fs.BoolVar(&f.library, "library", false, "bpos1: serve the vendor-library simulator (for the fake libcBPOSLib.so of cmd/fakelibs) instead of the wire")
 	fs.StringVar(&f.profile, "profile", "", "escpos: the printer to be, one of escpos.Profiles() (or a numbering family: epson, xprinter, pos5890, bixolon)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -57,6 +60,14 @@ func runSim(ctx context.Context, a *app, args []string) error {
 	}
 	if pos[0] == "all" {
 		return runSimAll(ctx, a, f)
+	}
+	if pos[0] == libserve.KindPOSAPI || (pos[0] == libserve.KindBPOS1 && f.library) {
+		listenSet := false
+		fs.Visit(func(fl *flag.Flag) { listenSet = listenSet || fl.Name == "listen" })
+		if !listenSet {
+			f.listen = "" // the library's fixed default port, which the fake library dials
+		}
+		return runLibrarySim(ctx, a, pos[0], f)
 	}
 	p, ok := findProtocol(pos[0])
 	if !ok || p.newSim == nil {
@@ -129,6 +140,40 @@ func runSim(ctx context.Context, a *app, args []string) error {
 		printControl(a, ctlURL)
 	}
 	a.notify("listen", addr)
+	<-ctx.Done()
+	return nil
+}
+
+// runLibrarySim is `hwprobe sim posapi` and `hwprobe sim bpos1 --library`: the vendor-library
+// simulator served out of process (package libserve), for an app that loads our fake vendor
+// library (cmd/fakelibs) instead of the vendor's.
+func runLibrarySim(ctx context.Context, a *app, kind string, f simFlags) error {
+	if f.pty || f.faults != "" || f.out != "" || f.profile != "" {
+		return fmt.Errorf("sim %s: --pty, --faults, --out and --profile do not apply to a library simulator; set faults through --control", kind)
+	}
+	ls, err := libserve.Start(ctx, kind, f.listen)
+	if err != nil {
+		return fmt.Errorf("sim: %w", err)
+	}
+	defer ls.Close()
+	var ctl control.Controller
+	if c, ok := ls.Sim().(interface{ Control() control.Controller }); ok {
+		ctl = c.Control()
+	}
+	ctlURL, err := serveControl(ctx, a, f, control.Device{Name: kind, Addr: ls.Addr(), Controller: ctl})
+	if err != nil {
+		return err
+	}
+	host, _, _ := net.SplitHostPort(ls.Addr())
+	warnNotLoopback(a, "sim", host)
+	if f.json {
+		printDevice(a, deviceLine{Name: kind, Addr: ls.Addr(), Control: ctlURL})
+	} else {
+		fmt.Fprintf(a.stdout, "%s library simulator listening on tcp://%s (fake library: export %s=%s; Ctrl-C to stop)\n",
+			kind, ls.Addr(), libserve.EnvVar(kind), ls.Addr())
+		printControl(a, ctlURL)
+	}
+	a.notify("listen", ls.Addr())
 	<-ctx.Done()
 	return nil
 }
