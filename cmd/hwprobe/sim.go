@@ -40,7 +40,7 @@ func runSim(ctx context.Context, a *app, args []string) error {
 	var f simFlags
 	fs.StringVar(&f.listen, "listen", "127.0.0.1:0", "TCP address to listen on (loopback unless you mean it)")
 	fs.BoolVar(&f.pty, "pty", false, "serve on a pseudo-terminal instead of TCP (Linux); prints the serial port path")
-	fs.StringVar(&f.faults, "faults", "", "comma-separated faults, sticky unless NAME@N (see `hwprobe sim PROTOCOL --faults help`)")
+	fs.StringVar(&f.faults, "faults", "", "comma-separated `list` of faults, sticky unless NAME@N (see: hwprobe sim PROTOCOL --faults help)")
 	fs.StringVar(&f.control, "control", "", "serve the control API (HTTP+JSON: faults, card, ledger, requests, pages, reset) on this address, as 127.0.0.1:8081")
 	fs.BoolVar(&f.allowRemote, "control-allow-remote", false, "let --control bind an address that is not loopback (anyone who reaches it can make the devices fail)")
 	fs.DurationVar(&f.answerDelay, "answer-delay", defaultAnswerDelay, "terminals: time between the ACK of a request that goes to the bank and its answer (0: at once)")

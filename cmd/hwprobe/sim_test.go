@@ -96,3 +96,21 @@ func TestSimFaultForms(t *testing.T) {
 		}
 	}
 }
+
+// `hwprobe sim --help` names each flag's argument plainly: the flag package takes a
+// back-quoted word of the usage as the argument's name, and once printed
+// "-faults hwprobe sim PROTOCOL --faults help".
+func TestSimHelpRendersFlags(t *testing.T) {
+	var buf syncBuffer
+	a := &app{stdout: &buf, stderr: &buf}
+	_ = a.run(context.Background(), []string{"sim", "--help"})
+	out := buf.String()
+	if !strings.Contains(out, "-faults list") {
+		t.Errorf("--faults is not shown as taking a list:\n%s", out)
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) > 2 && strings.HasPrefix(f[0], "-") && !strings.HasPrefix(line, "    \t") && len(f) > 3 {
+			t.Errorf("a flag's argument name runs into several words: %q", line)
+		}
+	}
+}
