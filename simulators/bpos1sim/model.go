@@ -378,7 +378,7 @@ func (m *model) txnByInv(inv uint32, merch uint8) outcome {
 
 func (m *model) checkConnection(merch uint8, forced uint32) outcome {
 	if m.cfg.HostDown || forced == rcNoHost {
-		return fail(rcNoHost, "Немає зв'язку з банком")
+		return fail(rcNoHost, declineText(rcNoHost))
 	}
 	if m.badMerchant(merch, true) {
 		return fail(rcGeneral, "Невірний індекс мерчанта")
@@ -408,6 +408,8 @@ func declineText(code uint32) string {
 		return "Невірний PIN"
 	case rcCancelledUser:
 		return "Операція скасована користувачем"
+	case rcNoHost:
+		return "Немає зв'язку з банком"
 	case 1002:
 		return "EMV Decline"
 	case hostInvalidTxn:
