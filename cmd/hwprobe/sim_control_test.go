@@ -14,15 +14,19 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/uapos/uapos/bpos1"
 	"github.com/uapos/uapos/bposlight"
+	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/payment"
+	"github.com/uapos/uapos/posapi"
 	"github.com/uapos/uapos/privatjson"
 	"github.com/uapos/uapos/simulators/control"
+	"github.com/uapos/uapos/simulators/libserve"
 	"github.com/uapos/uapos/ssijson"
 	"github.com/uapos/uapos/transport"
 )
@@ -50,7 +54,9 @@ func TestMain(m *testing.M) {
 func hwprobeProcess(t *testing.T, n int, args ...string) []deviceLine {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), envMain+"=1")
+	// A race-enabled binary sleeps a second at exit by default (GORACE atexit_sleep_ms), and
+	// the cleanup waits for the exit: the subtests that each run a process would pay it each.
+	cmd.Env = append(os.Environ(), envMain+"=1", "GORACE="+os.Getenv("GORACE")+" atexit_sleep_ms=0")
 	var stderr syncBuffer
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
@@ -104,14 +110,25 @@ func apiClient(t *testing.T, l deviceLine) *control.Client {
 // the bank must see.
 type terminalCase struct {
 	fault string
-	// notExpressible: the API refuses the fault with 422 and the protocol's reason.
+	// notExpressible: the API refuses the fault with 422 and the protocol's reason (the
+	// subtest checks that, then skips with the reason).
 	notExpressible bool
 	present        bool   // present a card through the API before the purchase
+	deadline       bool   // the purchase runs under a short deadline: the client has no time-out of its own for this
 	kind           error  // the payment.Error kind; nil: the purchase succeeds
 	code           int    // the DM code, 0: any
 	rc             string // the end of the response code, "" any
+	detail         string // a part of the error's text, "" any
 	partial        bool   // the success is a partial approval of 5.00
 	ledger         string
+}
+
+// name is the case's subtest name.
+func (tc terminalCase) name() string {
+	if tc.present {
+		return tc.fault + "+card"
+	}
+	return tc.fault
 }
 
 // terminalCases is the table of every terminal word for a protocol.
@@ -142,12 +159,73 @@ func terminalCases(proto string) []terminalCase {
 	}
 }
 
+// libraryCases are the cases both vendor-library simulators share, after their own: the
+// lost reply (done, then the library reports a failure: POSAPI's RESP_ERROR, BPOS1's
+// LastErrorCode 3 "error connecting with terminal"), the link faults below the library that
+// its API cannot express (the simulators' support tables), a slow answer, and a card
+// presented in time.
+func libraryCases(own ...terminalCase) []terminalCase {
+	return append(own,
+		terminalCase{fault: "drop-reply", kind: payment.ErrLink, ledger: control.Approved},
+		terminalCase{fault: "disconnect-mid-reply", notExpressible: true},
+		terminalCase{fault: "garbage", notExpressible: true},
+		terminalCase{fault: "corrupt-checksum", notExpressible: true},
+		terminalCase{fault: "nak", notExpressible: true},
+		terminalCase{fault: "slow=200ms", ledger: control.Approved},
+		terminalCase{fault: "card-timeout", present: true, ledger: control.Approved},
+	)
+}
+
+// posapiCases is the table of the POSAPI library simulator (`hwprobe sim posapi`) through
+// the posapi adapter: a decline is RESP_DECLINE (DM 5024, the bank's message, with the host
+// code), a refusal on the terminal RESP_BREAK (DM 5023).
+func posapiCases() []terminalCase {
+	const bank, brk = payment.CodePOSAPIBankMessage, payment.CodePOSAPICancelled
+	return libraryCases(
+		terminalCase{fault: "decline", kind: payment.ErrDeclined, code: bank, rc: "05", ledger: control.Declined},
+		terminalCase{fault: "decline=51", kind: payment.ErrDeclined, code: bank, rc: "51", ledger: control.Declined},
+		terminalCase{fault: "partial=5.00", partial: true, ledger: control.Partial},
+		terminalCase{fault: "busy", notExpressible: true},
+		// pos_receive answers nothing: the caller's deadline ends the wait, ACTION_BREAK is
+		// not answered either, and the outcome is unknown (DM 411).
+		terminalCase{fault: "silent", deadline: true, kind: payment.ErrTimeout, code: payment.CodeLinkTimeout},
+		// RESP_DECLINE with POS_STATUS 2, communications error (posapi.md §1.9), without a
+		// host code: nothing reached the bank.
+		terminalCase{fault: "host-down", kind: payment.ErrDeclined, code: bank, detail: "status 2"},
+		terminalCase{fault: "card-timeout", deadline: true, kind: payment.ErrCancelled, code: brk},
+		terminalCase{fault: "cashier-abort", kind: payment.ErrCancelled, code: brk},
+		terminalCase{fault: "lost-identifier", kind: payment.ErrCancelled, code: brk},
+	)
+}
+
+// bpos1LibraryCases is the table of the BPOS1 library simulator (`hwprobe sim bpos1
+// --library`) through the bpos1 adapter over the flat API: the terminal's codes are the
+// wire's (the same model), busy is the library's ECRC 7.
+func bpos1LibraryCases() []terminalCase {
+	return libraryCases(
+		terminalCase{fault: "decline", kind: payment.ErrDeclined, code: payment.CodeBankDecline, rc: "5", ledger: control.Declined},
+		terminalCase{fault: "decline=51", kind: payment.ErrDeclined, rc: "51", ledger: control.Declined},
+		terminalCase{fault: "partial=5.00", notExpressible: true},
+		terminalCase{fault: "busy", kind: payment.ErrBusy},
+		// LastResult stays "in progress": the caller's deadline ends the wait, the client
+		// sends Cancel and the library answers 1001, so the outcome is known: cancelled.
+		terminalCase{fault: "silent", deadline: true, kind: payment.ErrCancelled, code: payment.CodeUserCancelled},
+		terminalCase{fault: "host-down", kind: payment.ErrDevice, code: payment.CodeNoHostLink, rc: "1004", detail: "Немає зв'язку з банком"},
+		terminalCase{fault: "card-timeout", deadline: true, kind: payment.ErrCancelled, code: payment.CodeUserCancelled},
+		terminalCase{fault: "cashier-abort", kind: payment.ErrCancelled, code: payment.CodeUserCancelled, rc: "1001"},
+	)
+}
+
+// shortWait bounds the waits of the silent and card-timeout cases: the drivers' time-outs,
+// and the deadline of a purchase whose client has none of its own.
+const shortWait = 500 * time.Millisecond
+
 // dialTerminal connects the protocol's real driver to addr, with time-outs short enough
 // for the silent and card-timeout cases; close ends the link.
 func dialTerminal(t *testing.T, proto, addr string) (term payment.Terminal, close func()) {
 	t.Helper()
 	ctx := context.Background()
-	const short = 500 * time.Millisecond
+	const short = shortWait
 	switch proto {
 	case "privatjson", "ssijson":
 		dial := func(ctx context.Context) (transport.Conn, error) { return transport.Open(ctx, "tcp://"+addr) }
@@ -196,9 +274,170 @@ func dialTerminal(t *testing.T, proto, addr string) (term payment.Terminal, clos
 	return nil, nil
 }
 
-// TestSimControlAPIFaults: every fault word on every terminal simulator of `hwprobe sim
-// all`, set through the control API from another process; the real driver's typed error
-// and the charge ledger read back through the API.
+// dialPOSAPI runs the posapi adapter on a client of the library protocol (what the fake
+// LIBPOS.SO speaks) to the `hwprobe sim posapi` at addr.
+func dialPOSAPI(t *testing.T, addr string) (payment.Terminal, func()) {
+	t.Helper()
+	lib := libserve.NewPOSAPIClient(addr, libserve.ClientConfig{})
+	c, err := posapi.New(lib, posapi.Config{Port: "sim", Poll: 20 * time.Millisecond, BreakWait: shortWait})
+	if err != nil {
+		t.Fatal(err)
+	}
+	term, err := posapi.NewTerminal(c, posapi.TerminalConfig{Journal: journal.NewMemory()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return term, func() { lib.Conn().Close() }
+}
+
+// dialBPOS1Library runs the bpos1 adapter on a client of the library protocol (what the
+// fake libcBPOSLib.so speaks) to the `hwprobe sim bpos1 --library` at addr.
+func dialBPOS1Library(t *testing.T, addr string) (payment.Terminal, func()) {
+	t.Helper()
+	lib := libserve.NewBPOS1Client(addr, libserve.ClientConfig{})
+	c, err := bpos1.New(lib, bpos1.Config{PollInterval: time.Millisecond, CancelWait: shortWait, Name: "acceptance-library"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a guard against a hang
+	defer cancel()
+	if err := c.OpenTCP(ctx, "127.0.0.1", "2000"); err != nil { // the library model has no socket to open
+		t.Fatal(err)
+	}
+	term, err := bpos1.NewTerminal(c, bpos1.TerminalConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return term, func() { c.Close(); lib.Conn().Close() }
+}
+
+// checkSupport checks a table against the device's support table as the API lists it:
+// every word of the vocabulary has a case, every case is a word the device knows, and a case
+// is not expressible exactly when the device says so. (A simulator's own words beyond the
+// vocabulary may go without a case.)
+func checkSupport(t *testing.T, api *control.Client, device string, cases []terminalCase) {
+	t.Helper()
+	devs, err := api.Devices(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, info := range devs {
+		if info.Name != device {
+			continue
+		}
+		for _, w := range control.TerminalWords {
+			if !slices.ContainsFunc(cases, func(tc terminalCase) bool { return faultName(tc.fault) == w.Name }) {
+				t.Errorf("%s: the table has no case of %s", device, w.Name)
+			}
+		}
+		for _, tc := range cases {
+			if !slices.ContainsFunc(info.Words, func(w control.Word) bool { return w.Name == faultName(tc.fault) }) {
+				t.Errorf("%s: the table has %s, a word the device does not know", device, tc.fault)
+			}
+			_, no := info.NotExpressible[faultName(tc.fault)]
+			if no != tc.notExpressible {
+				t.Errorf("%s: %s not expressible: the table says %v, the device %v", device, tc.fault, tc.notExpressible, no)
+			}
+		}
+		return
+	}
+	t.Fatalf("no device %s in the API's list %+v", device, devs)
+}
+
+func faultName(f string) string {
+	n, _, _ := strings.Cut(f, "=")
+	return n
+}
+
+// checkNotExpressible checks that the API refuses tc's fault with 422 and the protocol's
+// reason, then skips the subtest with that reason.
+func checkNotExpressible(t *testing.T, api *control.Client, device string, tc terminalCase) {
+	t.Helper()
+	_, err := api.SetFaults(context.Background(), device, tc.fault)
+	var ae *control.APIError
+	if !errors.As(err, &ae) || ae.Status != 422 || !strings.Contains(ae.Message, "cannot express") {
+		t.Fatalf("SetFaults(%s) = %v, want 422 with the protocol's reason", tc.fault, err)
+	}
+	t.Skip(ae.Message)
+}
+
+// runTerminalCase arms tc's fault on device through the API, makes one purchase with the
+// driver dial returns, and checks its typed error and the ledger read back through the API.
+func runTerminalCase(t *testing.T, api *control.Client, device, addr string, i int, tc terminalCase,
+	dial func(t *testing.T, addr string) (payment.Terminal, func())) {
+	t.Helper()
+	ctx := context.Background()
+	if err := api.Reset(ctx, device); err != nil {
+		t.Fatal(err)
+	}
+	if tc.notExpressible {
+		checkNotExpressible(t, api, device, tc)
+	}
+	if _, err := api.SetFaults(ctx, device, tc.fault); err != nil {
+		t.Fatal(err)
+	}
+	if tc.present {
+		if err := api.PresentCard(ctx, device); err != nil {
+			t.Fatal(err)
+		}
+	}
+	term, closeTerm := dial(t, addr)
+	defer closeTerm()
+	pctx, cancel := context.WithCancel(ctx)
+	if tc.deadline {
+		pctx, cancel = context.WithTimeout(ctx, shortWait)
+	}
+	res, err := term.Purchase(pctx, payment.Request{TransactionID: fmt.Sprintf("t%d", i), Amount: 1234})
+	cancel()
+	var pe *payment.Error
+	switch {
+	case tc.kind == nil && err != nil:
+		t.Fatalf("purchase: %v, want success", err)
+	case tc.kind == nil && (tc.partial != res.Partial || tc.partial && res.Amount != 500):
+		t.Fatalf("purchase %+v: partial %v, want %v", res, res.Partial, tc.partial)
+	case tc.kind == nil:
+	case !errors.As(err, &pe):
+		t.Fatalf("purchase: %v (result %+v), want a *payment.Error of kind %v", err, res, tc.kind)
+	case !errors.Is(err, tc.kind) && !knownKind(device, tc.fault, err):
+		t.Fatalf("purchase: %v, want kind %v", err, tc.kind)
+	case tc.code != 0 && pe.Code != tc.code:
+		t.Fatalf("purchase: code %d, want %d (%v)", pe.Code, tc.code, err)
+	case !strings.HasSuffix(pe.ResponseCode, tc.rc):
+		t.Fatalf("purchase: response code %q, want ...%s (%v)", pe.ResponseCode, tc.rc, err)
+	case !strings.Contains(err.Error(), tc.detail):
+		t.Fatalf("purchase: %v, want %q in it", err, tc.detail)
+	}
+	charges, err := api.Ledger(ctx, device)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range charges {
+		if c.Operation == "purchase" {
+			got = append(got, c.Outcome)
+			if strings.Count(c.PAN, "X") == 0 && len(c.PAN) > 12 {
+				t.Errorf("ledger PAN %q is not masked", c.PAN)
+			}
+		}
+	}
+	want := []string{}
+	if tc.ledger != "" {
+		want = []string{tc.ledger}
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("ledger purchases %q, want %q (ledger %+v)", got, want, charges)
+	}
+	reqs, err := api.Requests(ctx, device)
+	if err != nil || (tc.fault != "silent" && tc.fault != "nak" && len(reqs) == 0) {
+		t.Fatalf("request log: %d entries, %v", len(reqs), err)
+	}
+}
+
+// TestSimControlAPIFaults: every fault word on every terminal simulator, set through the
+// control API from another process; the real driver's typed error and the charge ledger
+// read back through the API. The wire simulators run in one `hwprobe sim all`, their cases
+// one after the other; each case of the two vendor-library simulators (`hwprobe sim
+// posapi`, `hwprobe sim bpos1 --library`) runs in a process of its own, in parallel.
 func TestSimControlAPIFaults(t *testing.T) {
 	t.Parallel()
 	devs := hwprobeProcess(t, 5, "sim", "all", "--control", "127.0.0.1:0", "--answer-delay", "0")
@@ -209,75 +448,40 @@ func TestSimControlAPIFaults(t *testing.T) {
 		t.Run(d.Name, func(t *testing.T) {
 			t.Parallel()
 			api := apiClient(t, d)
-			ctx := context.Background()
-			for i, tc := range terminalCases(d.Name) {
-				name := tc.fault
-				if tc.present {
-					name += "+card"
-				}
-				t.Run(name, func(t *testing.T) {
-					if err := api.Reset(ctx, d.Name); err != nil {
-						t.Fatal(err)
-					}
-					_, err := api.SetFaults(ctx, d.Name, tc.fault)
-					var ae *control.APIError
+			cases := terminalCases(d.Name)
+			checkSupport(t, api, d.Name, cases)
+			dial := func(t *testing.T, addr string) (payment.Terminal, func()) { return dialTerminal(t, d.Name, addr) }
+			for i, tc := range cases {
+				t.Run(tc.name(), func(t *testing.T) { runTerminalCase(t, api, d.Name, d.Addr, i, tc, dial) })
+			}
+		})
+	}
+	for _, row := range []struct {
+		name, device string
+		args         []string
+		cases        []terminalCase
+		dial         func(t *testing.T, addr string) (payment.Terminal, func())
+	}{
+		{"posapi", "posapi", []string{"sim", "posapi"}, posapiCases(), dialPOSAPI},
+		{"bpos1-library", "bpos1", []string{"sim", "bpos1", "--library"}, bpos1LibraryCases(), dialBPOS1Library},
+	} {
+		// The library simulators have fixed default ports: always a :0 of our own.
+		args := append(row.args, "--json", "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0")
+		t.Run(row.name, func(t *testing.T) {
+			t.Parallel()
+			// One process answers the support table and the faults the protocol cannot
+			// express; every other case has a process of its own.
+			d := hwprobeProcess(t, 1, args...)[0]
+			api := apiClient(t, d)
+			checkSupport(t, api, row.device, row.cases)
+			for i, tc := range row.cases {
+				t.Run(tc.name(), func(t *testing.T) {
 					if tc.notExpressible {
-						if !errors.As(err, &ae) || ae.Status != 422 || !strings.Contains(ae.Message, "cannot express") {
-							t.Fatalf("SetFaults(%s) = %v, want 422 with the protocol's reason", tc.fault, err)
-						}
-						return
+						checkNotExpressible(t, api, row.device, tc)
 					}
-					if err != nil {
-						t.Fatal(err)
-					}
-					if tc.present {
-						if err := api.PresentCard(ctx, d.Name); err != nil {
-							t.Fatal(err)
-						}
-					}
-					term, closeTerm := dialTerminal(t, d.Name, d.Addr)
-					defer closeTerm()
-					res, err := term.Purchase(ctx, payment.Request{TransactionID: fmt.Sprintf("t%d", i), Amount: 1234})
-					var pe *payment.Error
-					switch {
-					case tc.kind == nil && err != nil:
-						t.Fatalf("purchase: %v, want success", err)
-					case tc.kind == nil && (tc.partial != res.Partial || tc.partial && res.Amount != 500):
-						t.Fatalf("purchase %+v: partial %v, want %v", res, res.Partial, tc.partial)
-					case tc.kind == nil:
-					case !errors.As(err, &pe):
-						t.Fatalf("purchase: %v (result %+v), want a *payment.Error of kind %v", err, res, tc.kind)
-					case !errors.Is(err, tc.kind) && !knownKind(d.Name, tc.fault, err):
-						t.Fatalf("purchase: %v, want kind %v", err, tc.kind)
-					case tc.code != 0 && pe.Code != tc.code:
-						t.Fatalf("purchase: code %d, want %d (%v)", pe.Code, tc.code, err)
-					case !strings.HasSuffix(pe.ResponseCode, tc.rc):
-						t.Fatalf("purchase: response code %q, want ...%s (%v)", pe.ResponseCode, tc.rc, err)
-					}
-					charges, err := api.Ledger(ctx, d.Name)
-					if err != nil {
-						t.Fatal(err)
-					}
-					var got []string
-					for _, c := range charges {
-						if c.Operation == "purchase" {
-							got = append(got, c.Outcome)
-							if strings.Count(c.PAN, "X") == 0 && len(c.PAN) > 12 {
-								t.Errorf("ledger PAN %q is not masked", c.PAN)
-							}
-						}
-					}
-					want := []string{}
-					if tc.ledger != "" {
-						want = []string{tc.ledger}
-					}
-					if strings.Join(got, ",") != strings.Join(want, ",") {
-						t.Fatalf("ledger purchases %q, want %q (ledger %+v)", got, want, charges)
-					}
-					reqs, err := api.Requests(ctx, d.Name)
-					if err != nil || (tc.fault != "silent" && tc.fault != "nak" && len(reqs) == 0) {
-						t.Fatalf("request log: %d entries, %v", len(reqs), err)
-					}
+					t.Parallel()
+					d := hwprobeProcess(t, 1, args...)[0]
+					runTerminalCase(t, apiClient(t, d), row.device, d.Addr, i, tc, row.dial)
 				})
 			}
 		})
