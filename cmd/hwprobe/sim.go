@@ -151,7 +151,7 @@ func runLibrarySim(ctx context.Context, a *app, kind string, f simFlags) error {
 	if f.pty || f.faults != "" || f.out != "" || f.profile != "" {
 		return fmt.Errorf("sim %s: --pty, --faults, --out and --profile do not apply to a library simulator; set faults through --control", kind)
 	}
-	ls, err := libserve.Start(ctx, kind, f.listen)
+	ls, err := libserve.StartWith(ctx, kind, f.listen, libserve.SimOptions{AnswerDelay: f.answerDelay})
 	if err != nil {
 		return fmt.Errorf("sim: %w", err)
 	}

@@ -466,7 +466,7 @@ func TestSimControlAPIFaults(t *testing.T) {
 		{"bpos1-library", "bpos1", []string{"sim", "bpos1", "--library"}, bpos1LibraryCases(), dialBPOS1Library},
 	} {
 		// The library simulators have fixed default ports: always a :0 of our own.
-		args := append(row.args, "--json", "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0")
+		args := append(row.args, "--json", "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0", "--answer-delay", "0")
 		t.Run(row.name, func(t *testing.T) {
 			t.Parallel()
 			// One process answers the support table and the faults the protocol cannot

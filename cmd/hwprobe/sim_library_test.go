@@ -19,7 +19,7 @@ func TestSimLibraryPOSAPI(t *testing.T) {
 	var buf syncBuffer
 	a := &app{stdout: &buf, stderr: &buf, events: ev.notify}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := startCommand(ctx, a, "sim", "posapi", "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0")
+	done := startCommand(ctx, a, "sim", "posapi", "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0", "--answer-delay", "0")
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {

@@ -87,15 +87,27 @@ func NewBPOS1(lib bpos1.Lib, cfg Config) *Server {
 // (DefaultPOSAPIAddr, DefaultBPOS1Addr); an address without a host (":47390") binds
 // 127.0.0.1. ctx bounds the start only. [Server.Sim] returns the simulator.
 func Start(ctx context.Context, kind, addr string) (*Server, error) {
+	return StartWith(ctx, kind, addr, SimOptions{})
+}
+
+// SimOptions tune the simulator [StartWith] makes.
+type SimOptions struct {
+	// AnswerDelay is the time a card operation spends "with the host" before its answer
+	// (the simulators' Config.AnswerDelay); 0 answers at once.
+	AnswerDelay time.Duration
+}
+
+// StartWith is [Start] with the simulator tuned by o.
+func StartWith(ctx context.Context, kind, addr string, o SimOptions) (*Server, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	var s *Server
 	switch kind {
 	case KindPOSAPI:
-		s = NewPOSAPI(posapisim.New(posapisim.Config{}), Config{})
+		s = NewPOSAPI(posapisim.New(posapisim.Config{AnswerDelay: o.AnswerDelay}), Config{})
 	case KindBPOS1:
-		s = NewBPOS1(bpos1sim.NewLibrary(bpos1sim.Config{}), Config{})
+		s = NewBPOS1(bpos1sim.NewLibrary(bpos1sim.Config{AnswerDelay: o.AnswerDelay}), Config{})
 	default:
 		return nil, fmt.Errorf("libserve: no library simulator %q (have: %s, %s)", kind, KindPOSAPI, KindBPOS1)
 	}
