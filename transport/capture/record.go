@@ -25,6 +25,11 @@ func Record(c transport.Conn, w io.Writer) transport.Conn {
 
 type recorder struct {
 	transport.Conn
+	// order is held by a Write from before it reaches the link until it is logged, and by a
+	// Read while it logs: a device's answer to bytes just written is never logged before
+	// them, however the goroutines are scheduled (a replay would serve it too early, and a
+	// client's reader would drop it as unasked for).
+	order sync.Mutex
 	mu    sync.Mutex
 	w     io.Writer
 	start time.Time
@@ -55,13 +60,17 @@ func (r *recorder) log(dir Direction, p []byte) {
 func (r *recorder) Read(p []byte) (int, error) {
 	n, err := r.Conn.Read(p)
 	if n > 0 && n <= len(p) {
+		r.order.Lock()
 		r.log(DeviceToHost, p[:n])
+		r.order.Unlock()
 	}
 	return n, err
 }
 
 // Write writes to the link and records what was accepted.
 func (r *recorder) Write(p []byte) (int, error) {
+	r.order.Lock()
+	defer r.order.Unlock()
 	n, err := r.Conn.Write(p)
 	if n > 0 && n <= len(p) {
 		r.log(HostToDevice, p[:n])
