@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"strings"
@@ -104,8 +105,10 @@ func TestEventsLiveStatus(t *testing.T) {
 		o.StatusPoll = 10 * time.Millisecond
 		o.TerminalProbe = 10 * time.Millisecond
 	})
+	// The stream sends a device's latest state, not every state it passed through: the
+	// terminal stays unreachable (every open fails) until the test has seen it so.
 	e.bank.mu.Lock()
-	e.bank.failOpen = 1
+	e.bank.failOpen = math.MaxInt
 	e.bank.mu.Unlock()
 	k := &tracker{t: t, evs: watchEvents(t, e), last: map[string]DeviceState{}}
 	var first []string
@@ -123,6 +126,9 @@ func TestEventsLiveStatus(t *testing.T) {
 	if down.Error == nil || down.Error.Code != payment.CodeConnectFailed {
 		t.Fatalf("unreachable without its error: %+v", down)
 	}
+	e.bank.mu.Lock()
+	e.bank.failOpen = 0
+	e.bank.mu.Unlock()
 	k.state("priv", "idle") // the next probe opened it
 	k.state("prn", "ready")
 	k.state("cash", "closed")
