@@ -16,6 +16,7 @@ import (
 	"github.com/uapos/uapos/payment"
 	"github.com/uapos/uapos/service"
 	"github.com/uapos/uapos/service/servicetest"
+	"github.com/uapos/uapos/service/wiring"
 	"github.com/uapos/uapos/simulators"
 	"github.com/uapos/uapos/simulators/privatsim"
 )
@@ -48,8 +49,8 @@ func BenchmarkLoad(b *testing.B) {
 			Protocol: "privatjson", URL: "tcp://" + r.Addr(), Bank: "PrivatBank"})
 	}
 	j := journal.NewMemory()
-	w := &wiring{journal: j, fast: true}
-	opts, err := w.options(cfg)
+	w := &wiring.Wiring{Journal: j, Fast: true}
+	opts, err := w.Options(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

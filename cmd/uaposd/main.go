@@ -15,7 +15,8 @@
 // the protocol's own abort, journaled. A second signal aborts at once.
 //
 // The HTTP layer is package service; this command only reads flags and the configuration,
-// wires devices (devices.go, default.go), logs and handles signals.
+// wires devices (package service/wiring; default.go for the built-in simulators), logs and
+// handles signals.
 package main
 
 import (
@@ -36,6 +37,7 @@ import (
 
 	"github.com/uapos/uapos/journal"
 	"github.com/uapos/uapos/service"
+	"github.com/uapos/uapos/service/wiring"
 )
 
 func main() {
@@ -125,7 +127,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, h *hooks)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	w := &wiring{log: log}
+	w := &wiring.Wiring{Logger: log}
 	var intro []string
 	var b *builtin
 	if *configPath == "" {
@@ -137,7 +139,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, h *hooks)
 		}
 		defer b.Close()
 		cfg.Devices, cfg.Checkout = b.cfg.Devices, b.cfg.Checkout
-		w.fast, w.posapiLibs, w.rolls = true, b.libs, b.rolls()
+		w.Fast, w.POSAPILibraries, w.Rolls = true, b.libs, b.rolls()
 		intro = append(intro, "uaposd: no configuration file (-config): serving the built-in simulators on loopback, no hardware involved")
 	}
 	// The journal: durable SQLite, except for the built-in simulators, whose banks live in
@@ -160,14 +162,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, h *hooks)
 		intro = append(intro, "uaposd: journal in memory (the simulators' banks are in memory too)")
 	}
 	defer j.Close()
-	w.journal = j
+	w.Journal = j
 
-	opts, err := w.options(cfg)
+	opts, err := w.Options(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "uaposd: %v\n", err)
 		return 1
 	}
-	opts.Journal, opts.Token, opts.Logger = j, tok, log
+	opts.Token = tok
 	opts.Loopback = service.IsLoopback(addr)
 	opts.AllowedOrigins = cfg.AllowedOrigins
 	opts.OperationTimeout = cfg.OperationTimeout

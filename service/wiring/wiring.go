@@ -1,8 +1,12 @@
-package main
-
-// The one file that wires a configuration to the protocol packages: each terminal protocol's
-// constructors, and the ESC/POS printer and drawer. Everything else in uaposd sees devices only
-// through the service package's interfaces.
+// Package wiring turns a uaposd configuration ([service.Config]: devices by name, protocol,
+// transport URL, bank) into the [service.Options] that [service.New] serves: each terminal
+// protocol's constructors, the ESC/POS printers and the drawers on them.
+//
+// It is what cmd/uaposd runs, exported so that a Go program can embed the same service from
+// the same configuration file without writing each protocol's Open function by hand. The
+// journal given to [Wiring] is the one every terminal adapter writes and the one the service
+// reads (transaction queries, DM's transaction_search), so the two cannot disagree.
+package wiring
 
 import (
 	"context"
@@ -29,41 +33,49 @@ import (
 	"github.com/uapos/uapos/transport"
 )
 
-// wiring turns configured devices into the service's devices.
-type wiring struct {
-	journal journal.Journal
-	log     *slog.Logger
-	// fast drops the pauses real terminals need between messages (the simulators answer at
-	// once); only the embedded default sets it.
-	fast bool
-	// posapiLibs gives a ready POSAPI library by device name (the embedded default's
-	// in-process simulator) instead of loading the configured file.
-	posapiLibs map[string]capi.Library
-	// rolls gives the paper of a simulated printer by device name (the embedded default's
-	// virtual printer), for the support page's receipts.
-	rolls map[string]service.Roll
+// Wiring turns configured devices into the service's devices.
+type Wiring struct {
+	// Journal is the journal every terminal writes and the service reads; nil means an
+	// in-memory journal (lost at exit: open a durable one with journal.OpenSQLite).
+	Journal journal.Journal
+	// Logger receives the devices' Debug records; nil discards.
+	Logger *slog.Logger
+	// Fast drops the pauses real terminals need between messages; for simulators, which
+	// answer at once. Leave it false for hardware.
+	Fast bool
+	// POSAPILibraries gives a ready POSAPI library by device name (an in-process simulator,
+	// say) instead of loading the configured file.
+	POSAPILibraries map[string]capi.Library
+	// Rolls gives the paper of a simulated printer by device name, for the receipts the
+	// support page shows.
+	Rolls map[string]service.Roll
 }
 
-// options returns the service options for the configuration's devices.
-func (w *wiring) options(cfg *service.Config) (service.Options, error) {
-	var o service.Options
+// Options returns the service options for the configuration's devices and checkout, with
+// Journal and Logger set; the caller adds the rest (token, origins, timeouts). Nothing is
+// opened here: each device opens on its first use.
+func (w *Wiring) Options(cfg *service.Config) (service.Options, error) {
+	if w.Journal == nil {
+		w.Journal = journal.NewMemory()
+	}
+	o := service.Options{Journal: w.Journal, Logger: w.Logger}
 	for _, d := range cfg.Devices {
 		switch d.Kind {
 		case service.KindTerminal:
-			t, err := w.terminal(d)
+			t, err := w.Terminal(d)
 			if err != nil {
 				return o, fmt.Errorf("terminal %s: %w", d.Name, err)
 			}
 			o.Terminals = append(o.Terminals, t)
 		case service.KindPrinter:
-			p, err := service.ESCPOSPrinter(d.Name, d.URL, d.Profile, w.log)
+			p, err := service.ESCPOSPrinter(d.Name, d.URL, d.Profile, w.Logger)
 			if err != nil {
 				return o, fmt.Errorf("printer %s: %w", d.Name, err)
 			}
-			p.Roll = w.rolls[d.Name]
+			p.Roll = w.Rolls[d.Name]
 			o.Printers = append(o.Printers, p)
 		case service.KindDrawer:
-			o.Drawers = append(o.Drawers, service.ESCPOSDrawer(d.Name, d.Printer, drawer.Config{Pin: d.Pin, OpenWhenLow: d.OpenWhenLow, Logger: w.log}))
+			o.Drawers = append(o.Drawers, service.ESCPOSDrawer(d.Name, d.Printer, drawer.Config{Pin: d.Pin, OpenWhenLow: d.OpenWhenLow, Logger: w.Logger}))
 		}
 	}
 	o.Checkout = service.CheckoutOptions{FiscalURL: cfg.Checkout.FiscalURL, Terminal: cfg.Checkout.Terminal,
@@ -140,7 +152,14 @@ func libraryPort(raw string) (port string, baud uint32, tcp bool, err error) {
 	return "", 0, false, fmt.Errorf("%q: a vendor library takes tcp:// or serial://", raw)
 }
 
-func (w *wiring) terminal(d service.DeviceConfig) (service.TerminalDevice, error) {
+// Terminal returns the service's terminal for one configured terminal device: its
+// capability row (from its protocol and bank) and an Open function that connects through
+// the protocol's package, with an adapter writing w.Journal under the device's journal key
+// (default "uaposd:NAME").
+func (w *Wiring) Terminal(d service.DeviceConfig) (service.TerminalDevice, error) {
+	if w.Journal == nil {
+		w.Journal = journal.NewMemory()
+	}
 	proto, ok := service.TerminalProtocols[d.Protocol]
 	if !ok {
 		return service.TerminalDevice{}, fmt.Errorf("unknown protocol %q", d.Protocol)
@@ -157,12 +176,12 @@ func (w *wiring) terminal(d service.DeviceConfig) (service.TerminalDevice, error
 	if key == "" {
 		key = "uaposd:" + d.Name
 	}
-	acfg := adapter.Config{Bank: bank, Journal: w.journal, Key: key, Logger: w.log}
+	acfg := adapter.Config{Bank: bank, Journal: w.Journal, Key: key, Logger: w.Logger}
 	dev := service.TerminalDevice{Name: d.Name, Protocol: d.Protocol, Caps: caps, JournalKey: key, Merchant: d.Merchant, URL: d.URL}
 	switch d.Protocol {
 	case "privatjson":
-		pcfg := privatjson.Config{Logger: w.log, SingleConnection: !strings.HasPrefix(d.URL, "tcp:")}
-		if w.fast {
+		pcfg := privatjson.Config{Logger: w.Logger, SingleConnection: !strings.HasPrefix(d.URL, "tcp:")}
+		if w.Fast {
 			pcfg.SendGap, pcfg.PingPause = -1, -1 // progress polling stays: jobs stream it
 		}
 		dev.Open = func(ctx context.Context) (payment.Terminal, io.Closer, error) {
@@ -183,8 +202,8 @@ func (w *wiring) terminal(d service.DeviceConfig) (service.TerminalDevice, error
 		if err != nil {
 			return dev, err
 		}
-		pcfg := privatjson.Config{Logger: w.log}
-		if w.fast {
+		pcfg := privatjson.Config{Logger: w.Logger}
+		if w.Fast {
 			pcfg.SendGap, pcfg.PingPause = -1, -1
 		}
 		dev.Open = func(ctx context.Context) (payment.Terminal, io.Closer, error) {
@@ -205,7 +224,7 @@ func (w *wiring) terminal(d service.DeviceConfig) (service.TerminalDevice, error
 			if err != nil {
 				return nil, nil, err
 			}
-			t, err := bposlight.NewTerminal(bposlight.New(conn, bposlight.Config{Logger: w.log}), acfg)
+			t, err := bposlight.NewTerminal(bposlight.New(conn, bposlight.Config{Logger: w.Logger}), acfg)
 			if err != nil {
 				conn.Close()
 				return nil, nil, err
@@ -220,7 +239,7 @@ func (w *wiring) terminal(d service.DeviceConfig) (service.TerminalDevice, error
 				if err != nil {
 					return nil, nil, err
 				}
-				t, err := bpos1.NewWireTerminal(bpos1.NewWireClient(conn, bpos1.WireConfig{Logger: w.log}), acfg)
+				t, err := bpos1.NewWireTerminal(bpos1.NewWireClient(conn, bpos1.WireConfig{Logger: w.Logger}), acfg)
 				if err != nil {
 					conn.Close()
 					return nil, nil, err
@@ -238,8 +257,8 @@ func (w *wiring) terminal(d service.DeviceConfig) (service.TerminalDevice, error
 			if err != nil {
 				return nil, nil, err
 			}
-			bcfg := bpos1.Config{Logger: w.log, Name: d.URL}
-			if w.fast {
+			bcfg := bpos1.Config{Logger: w.Logger, Name: d.URL}
+			if w.Fast {
 				bcfg.PollInterval = -1
 			}
 			c, err := bpos1.New(lib, bcfg)
@@ -275,7 +294,7 @@ func (w *wiring) terminal(d service.DeviceConfig) (service.TerminalDevice, error
 		dev.Open = func(ctx context.Context) (payment.Terminal, io.Closer, error) {
 			var lib capi.Library
 			var closer io.Closer
-			if l, ok := w.posapiLibs[d.Name]; ok {
+			if l, ok := w.POSAPILibraries[d.Name]; ok {
 				lib = l
 			} else {
 				vl, err := posapi.Load(d.Library, posapi.LoadOptions{})
@@ -285,7 +304,7 @@ func (w *wiring) terminal(d service.DeviceConfig) (service.TerminalDevice, error
 				lib = vl
 				closer = unloader{vl}
 			}
-			c, err := posapi.New(lib, posapi.Config{Port: port, Logger: w.log})
+			c, err := posapi.New(lib, posapi.Config{Port: port, Logger: w.Logger})
 			if err != nil {
 				return nil, nil, err
 			}
