@@ -35,7 +35,7 @@ devices:
 		fmt.Println(err)
 		return
 	}
-	j := journal.NewMemory() // journal.OpenSQLite for a shop
+	j := journal.NewMemory()                    // journal.OpenSQLite for a shop
 	w := &wiring.Wiring{Journal: j, Fast: true} // Fast: a simulator needs no pauses
 	opts, err := w.Options(cfg)
 	if err != nil {
