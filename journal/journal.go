@@ -45,7 +45,7 @@ type Entry struct {
 	Request       payment.Request   `json:"request"`
 	State         State             `json:"state"`
 	// Fingerprint identifies the request (terminal, operation, amounts, references): a retry
-	// with the same transaction id and another fingerprint is refused ([ErrIDReused]).
+	// with the same transaction id and another fingerprint is refused (code 7001, [payment.CodeIDReused]).
 	// Begin fills it from [Fingerprint] when empty.
 	Fingerprint string `json:"fingerprint,omitempty"`
 	// Owner is the journal handle (host, process, open) that wrote the intent; an intent whose
