@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"time"
 
 	"github.com/uapos/uapos/journal"
@@ -86,7 +87,7 @@ func New[C any](client C, cfg Config, spec Spec) (*Base[C], error) {
 	}
 	if cfg.Key == "" {
 		cfg.Key = spec.KeyPrefix
-		if s, ok := spec.Link.(fmt.Stringer); ok && s != nil {
+		if s, ok := spec.Link.(fmt.Stringer); ok && !isNil(s) {
 			cfg.Key += ":" + s.String()
 		}
 	}
@@ -100,6 +101,15 @@ func New[C any](client C, cfg Config, spec Spec) (*Base[C], error) {
 	b := &Base[C]{client: client, cfg: cfg, caps: caps, log: lg}
 	b.ledger = &journal.Ledger{Journal: cfg.Journal, Terminal: cfg.Key, Reconcile: spec.Reconcile}
 	return b, nil
+}
+
+// isNil reports whether v is nil or a nil pointer (whose String method may not be callable).
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	r := reflect.ValueOf(v)
+	return r.Kind() == reflect.Pointer && r.IsNil()
 }
 
 // ErrNilClient is returned by a protocol's NewTerminal given a nil client.

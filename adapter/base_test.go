@@ -198,6 +198,11 @@ func TestConfigDefaults(t *testing.T) {
 	if got := newBase(t, adapter.Config{}, noName).Key(); got != "bposlight" {
 		t.Errorf("key with an unnamed link = %q, want the prefix", got)
 	}
+	nilLink := lightSpec
+	nilLink.Link = (*ptrLink)(nil) // a nil conn: its String would dereference nil
+	if got := newBase(t, adapter.Config{}, nilLink).Key(); got != "bposlight" {
+		t.Errorf("key with a nil link = %q, want the prefix", got)
+	}
 	if got := newBase(t, adapter.Config{Key: "till-1"}, withLink).Key(); got != "till-1" {
 		t.Errorf("configured key = %q, want it kept", got)
 	}
@@ -209,3 +214,8 @@ func TestConfigDefaults(t *testing.T) {
 		t.Errorf("Window = %v, want the configured 3m", w)
 	}
 }
+
+// ptrLink is a link whose String needs its value.
+type ptrLink struct{ name string }
+
+func (l *ptrLink) String() string { return l.name }
